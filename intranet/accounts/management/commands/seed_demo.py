@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+
+# Later apps append their own demo seeders here: callables returning a short summary line.
+DEMO_SEEDERS = [("people", seed_people)]
+
+
+class Command(BaseCommand):
+    help = ("Build the demo region (service organisation, sixteen cities, people in every role); "
+            "idempotent, prints the demo logins.")
+
+    def handle(self, *args, **options):
+        for label, seeder in DEMO_SEEDERS:
+            created = seeder()
+            self.stdout.write(f"{label}: {created} created")
+        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: "
+                                             f"{DEMO_PASSWORD}):"))
+        for email, name, _slug, roles in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<45} {name:<22} {', '.join(roles)}")
+        self.stdout.write("  (service and admin set up a second factor at their first sign-in)")

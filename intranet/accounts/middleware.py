@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """A signed-in person sees the language of their profile unless they just switched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user.language
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """Administrators and service staff work only after setting up a second factor."""
+
+    ALLOWED_PREFIXES = ("/konto/", "/static/", "/-/", "/sprache/", "/barrierefreiheit/",
+                        "/impressum/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.roles & settings.ROLES_REQUIRING_SECOND_FACTOR
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not self._has_second_factor(user)
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Second factor required. Set up TOTP on the profile page."},
+                    status=403,
+                )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_second_factor(user) -> bool:
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return is_mfa_enabled(user)

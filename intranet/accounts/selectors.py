@@ -1,0 +1,74 @@
+"""Every read of people, organisations and invitations that depends on the viewer."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from intranet.core.permissions import has_role
+
+from .models import ApiToken, Invitation, Organisation, Role, Topic, User, UserRole
+
+
+def _with_profile(people: QuerySet[User]) -> QuerySet[User]:
+    return people.select_related("organisation").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        Prefetch("role_assignments", queryset=UserRole.objects.order_by("role")),
+    )
+
+
+def person_list_visible_to(
+    *, user, q: str = "", organisation: str = "", topic: str = "", role: str = ""
+) -> QuerySet[User]:
+    """Every active colleague of every city: the people finder ("Wer weiß was?")."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    people = User.objects.filter(is_active=True)
+    for word in q.split()[:6]:
+        people = people.filter(
+            Q(name__icontains=word)
+            | Q(position__icontains=word)
+            | Q(bio__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(topics__name__icontains=word)
+        )
+    if organisation:
+        people = people.filter(organisation__slug=organisation)
+    if topic:
+        people = people.filter(topics__slug=topic)
+    if role:
+        people = people.filter(role_assignments__role=role)
+    if q or topic:
+        # Joins through topics can repeat a person; filter by id to keep one row each.
+        people = User.objects.filter(pk__in=people.values("pk"))
+    return _with_profile(people).order_by("name", "pk")
+
+
+def organisation_list_visible_to(*, user) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.annotate(
+        people_count=Count("people", filter=Q(people__is_active=True), distinct=True)
+    ).order_by("kind", "name")
+
+
+def coordinators_of(*, organisation: Organisation) -> QuerySet[User]:
+    return _with_profile(
+        User.objects.filter(
+            organisation=organisation, is_active=True, role_assignments__role=Role.COORDINATOR
+        )
+    ).order_by("name")
+
+
+def topic_list() -> QuerySet[Topic]:
+    return Topic.objects.order_by("name")
+
+
+def invitation_list_visible_to(*, user) -> QuerySet[Invitation]:
+    invitations = Invitation.objects.select_related("organisation", "invited_by")
+    if has_role(user, Role.ADMIN, Role.SERVICE, Role.STEERING):
+        return invitations
+    if has_role(user, Role.COORDINATOR):
+        return invitations.filter(organisation_id=user.organisation_id)
+    return invitations.none()
+
+
+def api_tokens_of(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)

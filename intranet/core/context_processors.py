@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import can_view_audit_log
+
+# Each entry: (url name, label, prefix that marks it current, who sees it).
+# Later apps add their sections here (Netzwerke, Schwarzes Brett, Wissen, Termine).
+NAVIGATION = [
+    ("home", _("Start"), "/", None),
+    ("people", _("People"), "/personen/", None),
+    ("organisations", _("Cities"), "/staedte/", None),
+    ("audit_log", _("Steering"), "/steuerung/", can_view_audit_log),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"navigation": []}
+    path = request.path
+    items = []
+    for url_name, label, prefix, visible in NAVIGATION:
+        if visible is not None and not visible(user):
+            continue
+        current = path == prefix if prefix == "/" else path.startswith(prefix)
+        items.append({"url": reverse(url_name), "label": label, "current": current})
+    return {"navigation": items}

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.IntegerField(label=_("Person (id)"), required=False, min_value=1,
+                               widget=forms.HiddenInput)
+    organisation = forms.ChoiceField(label=_("City or organisation"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, organisations, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("All"))] + [
+            (o.slug, o.name) for o in organisations]
+        self.fields["action"].choices = [("", _("All"))] + [(a, a) for a in actions]

@@ -1,0 +1,36 @@
+from datetime import date
+
+from django.db.models import QuerySet
+
+from .models import AuditEntry
+
+
+def audit_entries_visible_to(
+    *,
+    user,
+    actor_id: int | None = None,
+    organisation_slug: str = "",
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    from .permissions import can_view_audit_log
+
+    if not can_view_audit_log(user):
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.select_related("actor_organisation")
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if organisation_slug:
+        entries = entries.filter(actor_organisation__slug=organisation_slug)
+    if action:
+        entries = entries.filter(action=action)
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())

@@ -1,0 +1,45 @@
+"""Render Django form fields in the markup of the KERN design system, accessibly wired."""
+
+from django import forms, template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+def _widget_class(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "kern-form-check__checkbox"
+    if isinstance(widget, forms.Select):
+        return "kern-form-input__select"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return ""
+    return "kern-form-input__input"
+
+
+@register.simple_tag
+def kern_field(field):
+    widget = field.field.widget
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described_by.append(f"{field.auto_id}_error")
+    attrs = {}
+    css = _widget_class(widget)
+    if css:
+        attrs["class"] = css + (f" {css}--error" if field.errors else "")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    kind = "input"
+    if isinstance(widget, forms.CheckboxInput):
+        kind = "check"
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        kind = "choices"
+    elif isinstance(widget, forms.Select):
+        kind = "select"
+    return render_to_string(
+        "includes/field.html",
+        {"field": field, "widget_html": field.as_widget(attrs=attrs), "kind": kind},
+    )

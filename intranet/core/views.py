@@ -1,0 +1,105 @@
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import i18n
+
+from intranet.accounts import selectors as account_selectors
+from intranet.accounts.permissions import can_invite
+
+from . import selectors
+from .access import PUBLIC, access_rule
+from .forms import AuditFilterForm
+from .permissions import can_view_audit_log
+
+
+@access_rule("login: the person's own start page")
+def home(request):
+    user = request.user
+    colleagues = account_selectors.person_list_visible_to(
+        user=user, organisation=user.organisation.slug if user.organisation_id else "__none__")
+    return render(request, "core/home.html", {
+        "colleagues": colleagues.exclude(pk=user.pk)[:6],
+        "coordinators": (account_selectors.coordinators_of(organisation=user.organisation)
+                         if user.organisation_id else []),
+        "newcomers": account_selectors.person_list_visible_to(user=user)
+        .exclude(pk=user.pk).order_by("-date_joined")[:5],
+        "may_invite": can_invite(user),
+        "profile_incomplete": not (user.position and user.topics.exists()),
+    })
+
+
+@access_rule(PUBLIC)
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+@access_rule(PUBLIC)
+def imprint(request):
+    return render(request, "core/imprint.html")
+
+
+@access_rule(PUBLIC)
+def set_language(request):
+    """Django's language switch; open to all so the sign-in page can switch too."""
+    return i18n.set_language(request)
+
+
+AUDIT_CSV_LIMIT = 50_000
+
+
+@access_rule("login: can_view_audit_log")
+def audit_log(request):
+    if not can_view_audit_log(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(
+        request.GET or None,
+        organisations=account_selectors.organisation_list_visible_to(user=request.user),
+        actions=selectors.audit_actions(),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries_visible_to(
+        user=request.user,
+        actor_id=filters.get("actor"),
+        organisation_slug=filters.get("organisation", ""),
+        action=filters.get("action", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    if request.GET.get("format") == "csv":
+        return _audit_csv(entries[:AUDIT_CSV_LIMIT])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_log.html", {
+        "form": form, "page": page, "query": query.urlencode()})
+
+
+def _audit_csv(entries):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="protokoll.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Time"), _("Person"), _("City or organisation"), _("Action"),
+                     _("Object"), _("Details")])
+    for entry in entries:
+        writer.writerow([
+            entry.created_at.isoformat(), entry.actor_label,
+            entry.actor_organisation.name if entry.actor_organisation else "",
+            entry.action, entry.target_label, entry.data,
+        ])
+    return response
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from intranet.core import health, views as core_views
+
+
+class SchemaView(SpectacularAPIView):
+    access_rule = "login: the published API contract"
+
+
+class DocsView(SpectacularSwaggerView):
+    access_rule = "login: the published API contract"
+
+
+class SignInRedirect(RedirectView):
+    """The Wagtail and Django admin logins go through our sign-in and its second factor."""
+
+    access_rule = "public: redirects to the one sign-in"
+    query_string = True
+    pattern_name = "account_login"
+
+
+api_v1 = [
+    path("", include("intranet.accounts.api_urls")),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
+    path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+urlpatterns = [
+    path("-/live", health.live, name="health_live"),
+    path("-/ready", health.ready, name="health_ready"),
+    path("", core_views.home, name="home"),
+    path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
+    path("impressum/", core_views.imprint, name="imprint"),
+    path("sprache/", core_views.set_language, name="set_language"),
+    path("steuerung/protokoll/", core_views.audit_log, name="audit_log"),
+    path("", include("intranet.accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/login/", SignInRedirect.as_view()),
+    path("django-admin/login/", SignInRedirect.as_view()),
+    path("django-admin/", admin.site.urls),
+    path("cms/login/", SignInRedirect.as_view()),
+    path("cms/", include(wagtailadmin_urls)),
+    path("dokumente/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+
+# Wagtail's page serving comes last; the library (knowledge/) lives under /wissen/.
+urlpatterns += [re_path(r"^wissen/", include(wagtail_urls))]
+
+handler403 = "intranet.core.views.error_403"
+handler404 = "intranet.core.views.error_404"
+handler500 = "intranet.core.views.error_500"
