@@ -105,6 +105,8 @@ class InvitationAcceptForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "region", "website", "description", "logo"]

@@ -224,6 +224,7 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory
 STATICFILES_DIRS = [BASE_DIR / "intranet" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"

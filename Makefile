@@ -1,0 +1,74 @@
+# Klima.Werk – the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS  ?= redis://127.0.0.1:6379/0
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test venv migrate demo worker lint check test-services e2e bench screenshots messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+	$(PY) manage.py rebuild_index --noinput
+
+## make run: install, migrate, load the demo region, build the index, start web + worker + beat.
+run: demo
+	@echo "Klima.Werk läuft auf http://$(HOST)/ (Strg-C beendet alles)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(VENV)/bin/celery -A intranet worker --beat --queues default,email,search \
+	    --concurrency 1 --loglevel WARNING & \
+	  $(PY) manage.py runserver $(HOST) & \
+	  wait
+
+## make test: the whole suite on the embedded default (SQLite, Whoosh, eager Celery).
+test: venv
+	$(PY) -m pytest -q -p no:cacheprovider
+
+## The same suite against PostgreSQL and Redis, plus the tests that need a real worker.
+test-services: venv
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) CELERY_BROKER_URL=$(REDIS) \
+	  $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not perf"
+
+## Browser journeys in the system Chromium with axe-core.
+e2e: venv
+	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=intranet.settings.production \
+	  SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=intranet.example $(PY) manage.py check --deploy --fail-level WARNING
+
+## make bench SCALE=region|nation
+SCALE ?= region
+bench: venv
+	$(PY) -m pytest -q -p no:cacheprovider -m perf -s tests/perf --scale $(SCALE)
+
+screenshots: venv
+	$(PY) tests/e2e/take_screenshots.py http://$(HOST)
+
+## Refresh the translation catalogues after changing strings (needs GNU gettext).
+messages: venv
+	$(PY) manage.py makemessages -l de -l en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,43 @@
+"""Screenshots of the main pages for the README: `make screenshots` (needs `make run` running).
+
+Signs in as the demo coordinator in the system Chromium and saves PNGs to docs/screenshots/.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PAGES = [
+    ("start", "/"), ("personen", "/personen/"), ("person", "/personen/1/"),
+    ("staedte", "/staedte/"), ("stadt", "/staedte/bochum/"), ("einladungen", "/einladungen/"),
+    ("protokoll", "/steuerung/protokoll/"), ("einstellungen", "/profil/einstellungen/"),
+]
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        for width, suffix in ((1280, ""), (390, "-mobil")):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(BASE + "/konto/login/")
+            page.screenshot(path=OUT / f"anmeldung{suffix}.png", full_page=True)
+            page.fill("input[name=login]", "koordination@demo.klimawerk.invalid")
+            page.fill("input[name=password]", "Klimawerk-Demo-2026")
+            page.click("#main form button[type=submit]")
+            page.wait_for_url(BASE + "/")
+            for name, path in PAGES:
+                page.goto(BASE + path)
+                page.screenshot(path=OUT / f"{name}{suffix}.png", full_page=True)
+            page.close()
+        browser.close()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
