@@ -57,7 +57,11 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
 
 # Wagtail's page serving comes last; the library (knowledge/) lives under /wissen/.
-urlpatterns += [re_path(r"^wissen/", include(wagtail_urls))]
+# Its own password form would be a second login door without the second factor.
+urlpatterns += [
+    path("wissen/_util/login/", SignInRedirect.as_view()),
+    re_path(r"^wissen/", include(wagtail_urls)),
+]
 
 handler403 = "intranet.core.views.error_403"
 handler404 = "intranet.core.views.error_404"

@@ -85,6 +85,10 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 phone_validator = RegexValidator(
     r"^[0-9+()/ \-]{3,40}$", _("Enter a phone number of digits, spaces and + ( ) / -.")
 )
@@ -174,7 +178,7 @@ class Invitation(models.Model):
         User, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True,
         related_name="invitations_sent",
     )
-    nonce = models.CharField(max_length=32, default=secrets.token_hex)
+    nonce = models.CharField(max_length=32, default=new_nonce)
     created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("valid until"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

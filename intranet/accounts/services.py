@@ -26,6 +26,7 @@ from .models import (
     User,
     UserRole,
     new_feed_token,
+    new_nonce,
 )
 from .permissions import can_invite_to
 
@@ -176,7 +177,7 @@ def _send_invitation_after_commit(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
-    invitation.nonce = secrets.token_hex(16)  # the old link stops working
+    invitation.nonce = new_nonce()  # the old link stops working
     invitation.sent_at = None
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.save(update_fields=["nonce", "sent_at", "expires_at"])

@@ -1,8 +1,9 @@
 """Conventions of the JSON API shared by every app (API.md)."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -17,6 +18,12 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404 | exceptions.NotFound):
         exc = exceptions.NotFound(_("Not found."))
     return drf_exception_handler(exc, context)
+
+
+def not_found_response() -> HttpResponse:
+    """The same 404 for a path under /api/ that matches no route (used by ``error_404``)."""
+    body = JSONRenderer().render({"detail": _("Not found.")})
+    return HttpResponse(body, status=404, content_type="application/json")
 
 
 def only_our_api(endpoints):

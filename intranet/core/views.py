@@ -94,6 +94,10 @@ def _audit_csv(entries):
 
 
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        from .api import not_found_response
+
+        return not_found_response()
     return render(request, "404.html", status=404)
 
 

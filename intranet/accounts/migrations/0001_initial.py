@@ -5,7 +5,6 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import intranet.accounts.models
-import secrets
 from django.conf import settings
 from django.db import migrations, models
 
@@ -107,7 +106,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
                 ('name', models.CharField(max_length=150, verbose_name='name')),
                 ('roles', models.JSONField(default=list, verbose_name='roles')),
-                ('nonce', models.CharField(default=secrets.token_hex, max_length=32)),
+                ('nonce', models.CharField(default=intranet.accounts.models.new_nonce, max_length=32)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='invited at')),
                 ('expires_at', models.DateTimeField(verbose_name='valid until')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),

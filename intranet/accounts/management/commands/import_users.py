@@ -26,11 +26,18 @@ class Command(BaseCommand):
         organisations = {o.slug: o for o in Organisation.objects.all()}
         created = skipped = 0
         rejected = []
+        first_line_of = {}  # e-mail address -> the line it first appeared on
         for line_number, row in rows:
             problem = self._problem(row, organisations)
             if problem:
                 rejected.append((line_number, problem))
                 continue
+            email = row["email"].strip().lower()
+            if email in first_line_of:
+                rejected.append((line_number, f"duplicate e-mail address '{email}' "
+                                              f"(already on line {first_line_of[email]})"))
+                continue
+            first_line_of[email] = line_number
             if User.objects.filter(email__iexact=row["email"].strip()).exists():
                 skipped += 1
                 continue
@@ -55,6 +62,8 @@ class Command(BaseCommand):
             raise CommandError(f"File not found: {file}") from error
         except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not UTF-8 text.") from error
+        except OSError as error:  # a directory, no permission, ...
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         reader = csv.DictReader(text.splitlines())
         missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
