@@ -7,7 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet.core import health, views as core_views
+from intranet.core import health
+from intranet.core import views as core_views
 
 
 class SchemaView(SpectacularAPIView):

@@ -31,7 +31,7 @@ from .models import (
 from .permissions import can_invite_to
 
 INVITATION_SALT = "klimawerk.invitation"
-API_TOKEN_PREFIX = "kw_"
+API_TOKEN_PREFIX = "kw_"  # noqa: S105 - a prefix, not a secret
 
 
 # --- Organisations ----------------------------------------------------------------------
@@ -149,7 +149,8 @@ def invitation_create(
 ) -> Invitation:
     roles = _clean_roles(roles)
     if not can_invite_to(inviter, organisation, roles):
-        raise PermissionDenied(_("You may not invite someone with these roles to this organisation."))
+        raise PermissionDenied(
+            _("You may not invite someone with these roles to this organisation."))
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("This person already has an account.")})

@@ -58,7 +58,8 @@ def people_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "accounts/people_results.html" if request.headers.get("HX-Request") else "accounts/people_list.html"
+    partial = request.headers.get("HX-Request")
+    template = "accounts/people_results.html" if partial else "accounts/people_list.html"
     return render(request, template, context)
 
 

@@ -38,4 +38,4 @@ class AuditEntry(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 created += 1
         for line_number, problem in rejected:
             self.stderr.write(f"line {line_number}: {problem}")
-        self.stdout.write(f"{created} created, {skipped} existing skipped, {len(rejected)} rejected.")
+        self.stdout.write(
+            f"{created} created, {skipped} existing skipped, {len(rejected)} rejected.")
         if rejected:
             raise CommandError(f"{len(rejected)} row(s) rejected; see above.", returncode=2)
 
@@ -88,5 +89,6 @@ class Command(BaseCommand):
         roles = self._roles(row)
         unknown = [r for r in roles if r not in Role.values]
         if not roles or unknown:
-            return f"unknown or missing role '{row.get('role')}' (allowed: {', '.join(Role.values)})"
+            allowed = ", ".join(Role.values)
+            return f"unknown or missing role '{row.get('role')}' (allowed: {allowed})"
         return ""
