@@ -1,0 +1,20 @@
+"""People in the one search (DESIGN §4). Every document carries its type and audience."""
+
+from haystack import indexes
+
+from .models import User
+
+
+class PersonIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, use_template=True)
+    type = indexes.CharField(default="person")
+    # Every signed-in person may see every active colleague (accounts.permissions).
+    audience = indexes.MultiValueField(default=["all"])
+    title = indexes.CharField(model_attr="name")
+
+    def get_model(self):
+        return User
+
+    def index_queryset(self, using=None):
+        return User.objects.filter(is_active=True).select_related("organisation") \
+            .prefetch_related("topics")
