@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Invitation, Organisation, Topic, User, UserRole
 
@@ -18,9 +19,9 @@ class UserAdmin(BaseUserAdmin):
     inlines = [UserRoleInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profil", {"fields": ("name", "organisation", "position", "phone", "bio", "language",
+        (_("Profile"), {"fields": ("name", "organisation", "position", "phone", "bio", "language",
                                "topics")}),
-        ("Status", {"fields": ("is_active", "is_staff", "is_superuser", "last_login",
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser", "last_login",
                                "date_joined")}),
     )
     add_fieldsets = ((None, {"fields": ("email", "name", "organisation", "password1",

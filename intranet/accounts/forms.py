@@ -43,7 +43,7 @@ class InvitationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     organisation = forms.ModelChoiceField(
-        label=_("City or organisation"), queryset=Organisation.objects.none())
+        label=_("City or organisation"), queryset=Organisation.objects.none(), empty_label=None)
     roles = forms.MultipleChoiceField(
         label=_("Roles"), widget=forms.CheckboxSelectMultiple, initial=[Role.MEMBER],
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class UserLanguageMiddleware:
@@ -44,10 +45,9 @@ class RequireSecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                return JsonResponse(
-                    {"detail": "Second factor required. Set up TOTP on the profile page."},
-                    status=403,
-                )
+                return JsonResponse({"detail": gettext(
+                    "A second factor is required. Set it up under Settings and security.")},
+                    status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

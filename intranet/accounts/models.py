@@ -204,7 +204,7 @@ class Invitation(models.Model):
         if self.accepted_at:
             return _("accepted")
         if self.revoked_at:
-            return _("revoked")
+            return _("withdrawn")
         if self.expires_at <= timezone.now():
             return _("expired")
         return _("open")

@@ -1,5 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import AUDIT_ACTION_LABELS
 
 
 class AuditFilterForm(forms.Form):
@@ -7,13 +10,14 @@ class AuditFilterForm(forms.Form):
                                widget=forms.HiddenInput)
     organisation = forms.ChoiceField(label=_("City or organisation"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False,
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, organisations, actions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [("", _("All"))] + [
             (o.slug, o.name) for o in organisations]
-        self.fields["action"].choices = [("", _("All"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("All"))] + [
+            (a, AUDIT_ACTION_LABELS.get(a, a)) for a in actions]

@@ -2,6 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What each audit action means, in words; every app registers its own in AppConfig.ready().
+AUDIT_ACTION_LABELS: dict[str, str] = {}
+
+
+def register_audit_actions(labels: dict[str, str]) -> None:
+    AUDIT_ACTION_LABELS.update(labels)
+
 
 class AuditEntry(models.Model):
     """Who did what to what, and when. Written only by services; never changed."""
@@ -39,3 +46,7 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return AUDIT_ACTION_LABELS.get(self.action, self.action)

@@ -1,8 +1,6 @@
-import csv
-
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -12,6 +10,7 @@ from intranet.accounts.permissions import can_invite
 
 from . import selectors
 from .access import PUBLIC, access_rule
+from .exports import csv_response
 from .forms import AuditFilterForm
 from .permissions import can_view_audit_log
 
@@ -34,12 +33,12 @@ def home(request):
 
 @access_rule(PUBLIC)
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "core/accessibility.html", {"operator": settings.OPERATOR})
 
 
 @access_rule(PUBLIC)
 def imprint(request):
-    return render(request, "core/imprint.html")
+    return render(request, "core/imprint.html", {"operator": settings.OPERATOR})
 
 
 @access_rule(PUBLIC)
@@ -79,18 +78,15 @@ def audit_log(request):
 
 
 def _audit_csv(entries):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="protokoll.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Time"), _("Person"), _("City or organisation"), _("Action"),
-                     _("Object"), _("Details")])
-    for entry in entries:
-        writer.writerow([
-            entry.created_at.isoformat(), entry.actor_label,
-            entry.actor_organisation.name if entry.actor_organisation else "",
-            entry.action, entry.target_label, entry.data,
-        ])
-    return response
+    header = [_("Time"), _("Person"), _("City or organisation"), _("Action"), _("Object"),
+              _("Details")]
+    rows = (
+        [entry.created_at.isoformat(), entry.actor_label,
+         entry.actor_organisation.name if entry.actor_organisation else "",
+         entry.action, entry.target_label, entry.data]
+        for entry in entries
+    )
+    return csv_response("protokoll.csv", header, rows)
 
 
 def error_404(request, exception=None):

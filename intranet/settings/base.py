@@ -341,3 +341,12 @@ LOGGING = {
 }
 
 INVITATION_VALID_DAYS = 14
+
+# The operator named in the imprint (Impressum) and the accessibility statement.
+OPERATOR = {
+    "name": env("OPERATOR_NAME", "Serviceorganisation der Zukunftsinitiative Klima.Werk"),
+    "address": env("OPERATOR_ADDRESS", "Emschergenossenschaft und Lippeverband, "
+                                       "Kronprinzenstraße 24, 45128 Essen"),
+    "email": env("OPERATOR_EMAIL", "klimawerk@example.org"),
+    "accessibility_email": env("ACCESSIBILITY_EMAIL", "barrierefreiheit@example.org"),
+}

@@ -370,3 +370,11 @@ def test_start_page_query_count_is_flat(client_for, member, coordinator, city, c
     # roles), newcomers (+topics, roles), has-topics check
     with django_assert_num_queries(14):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_audit_csv_neutralises_spreadsheet_formulas(client_for, steering, coordinator, city):
+    invitation_create(inviter=coordinator, email="f@bochum.example", name="=HYPERLINK(1)",
+                      organisation=city, roles=["member"])
+    body = client_for(steering).get(reverse("audit_log"), {"format": "csv"}).content.decode()
+    assert "'=HYPERLINK(1)" in body
+    assert ";=HYPERLINK" not in body

@@ -33,6 +33,10 @@ def kern_field(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     kind = "input"
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        # Each option renders from the widget's own attrs; the form's fields are per instance.
+        radio = isinstance(widget, forms.RadioSelect)
+        widget.attrs["class"] = "kern-form-check__radio" if radio else "kern-form-check__checkbox"
     if isinstance(widget, forms.CheckboxInput):
         kind = "check"
     elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
