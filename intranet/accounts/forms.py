@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -126,3 +127,11 @@ class ApiTokenForm(forms.Form):
         label=_("Name of the token"), max_length=100,
         help_text=_("For example the tool or script that uses it."),
     )
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form; the "forgot password" link sits below the button instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""

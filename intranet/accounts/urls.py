@@ -14,6 +14,7 @@ urlpatterns = [
     path("staedte/", views.organisation_list, name="organisations"),
     path("staedte/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("staedte/<slug:slug>/bearbeiten/", views.organisation_edit, name="organisation_edit"),
+    path("staedte/<slug:slug>/logo/", views.organisation_logo, name="organisation_logo"),
     path("einladungen/", views.invitation_list, name="invitation_list"),
     path("einladungen/<int:pk>/zurueckziehen/", views.invitation_revoke,
          name="invitation_revoke"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -172,6 +172,28 @@ def organisation_detail(request, slug: str):
         "may_edit": can_edit_organisation(request.user, organisation),
         "may_invite": can_invite(request.user),
     })
+
+
+@access_rule("login: access_organisation")
+def organisation_logo(request, slug: str):
+    """Logos go through a checked view like every file: no public media URL (DESIGN §3)."""
+    organisation = access_organisation(request.user, slug)
+    if not organisation.logo:
+        raise not_found()
+    try:
+        logo = organisation.logo.open("rb")
+    except FileNotFoundError:
+        raise not_found() from None
+    response = FileResponse(logo, content_type=_image_type(organisation.logo.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _image_type(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+            "webp": "image/webp"}.get(suffix, "application/octet-stream")
 
 
 @access_rule("login: access_organisation + can_edit_organisation")

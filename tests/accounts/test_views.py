@@ -378,3 +378,44 @@ def test_audit_csv_neutralises_spreadsheet_formulas(client_for, steering, coordi
     body = client_for(steering).get(reverse("audit_log"), {"format": "csv"}).content.decode()
     assert "'=HYPERLINK(1)" in body
     assert ";=HYPERLINK" not in body
+
+
+def _png_bytes():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_coordinator_uploads_a_logo_that_signed_in_people_see(client_for, coordinator, member,
+                                                               city, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    logo = SimpleUploadedFile("wappen.png", _png_bytes(), content_type="image/png")
+    response = client_for(coordinator).post(reverse("organisation_edit", args=[city.slug]), {
+        "name": city.name, "logo": logo})
+    assert response.status_code == 302
+    served = client_for(member).get(reverse("organisation_logo", args=[city.slug]))
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    client.logout()
+    assert client.get(reverse("organisation_logo", args=[city.slug])).status_code == 302
+
+
+def test_a_fake_image_is_refused_as_logo(client_for, coordinator, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("wappen.png", b"<script>alert(1)</script>",
+                              content_type="image/png")
+    response = client_for(coordinator).post(reverse("organisation_edit", args=[city.slug]), {
+        "name": city.name, "logo": fake})
+    assert response.status_code == 200
+    city.refresh_from_db()
+    assert not city.logo
+
+
+def test_missing_logo_gives_404(client_for, member, city):
+    assert client_for(member).get(reverse("organisation_logo", args=[city.slug])).status_code == 404

@@ -35,7 +35,8 @@ def kern_field(field):
     kind = "input"
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
         # Each option renders from the widget's own attrs; the form's fields are per instance.
-        radio = isinstance(widget, forms.RadioSelect)
+        # CheckboxSelectMultiple is a subclass of RadioSelect, so ask for it first.
+        radio = not isinstance(widget, forms.CheckboxSelectMultiple)
         widget.attrs["class"] = "kern-form-check__radio" if radio else "kern-form-check__checkbox"
     if isinstance(widget, forms.CheckboxInput):
         kind = "check"
