@@ -252,6 +252,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "intranet.accounts.tasks.send_invitation_email": {"queue": "email"},
+    "intranet.core.tasks.send_email": {"queue": "email"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -127,3 +127,18 @@ def test_totp_authenticator_counts_as_second_factor(client_for, city):
     Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP,
                                  data={"secret": "JBSWY3DPEHPK3PXP"})
     assert client_for(person).get(reverse("home")).status_code == 200
+
+
+def test_password_reset_sends_a_link_only_to_a_known_address(
+        client, member, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/konto/password/reset/", {"email": member.email})
+        unknown = client.post("/konto/password/reset/", {"email": "niemand@nirgends.example"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    by_recipient = {message.to[0]: message.body for message in mail.outbox}
+    assert "/konto/password/reset/key/" in by_recipient[member.email]
+    # An unknown address may be told that it has no account, but never gets a link.
+    assert "/konto/password/reset/key/" not in by_recipient.get("niemand@nirgends.example", "")
