@@ -67,7 +67,8 @@ screenshots: venv
 
 ## Refresh the translation catalogues after changing strings (needs GNU gettext).
 messages: venv
-	$(PY) manage.py makemessages -l de -l en --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(PY) manage.py makemessages -l de -l en --ignore ".venv/*" --ignore "var/*" \
+	  --ignore "tests/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from .middleware import lacks_required_second_factor
 from .models import ApiToken
 from .services import hash_api_key
 
@@ -25,6 +26,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if lacks_required_second_factor(token.user):
+            # A token must not be a way around the second factor its owner's roles require.
+            raise exceptions.AuthenticationFailed(
+                _("A second factor is required. Set it up under Settings and security."))
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

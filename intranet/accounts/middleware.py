@@ -36,6 +36,12 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def lacks_required_second_factor(user) -> bool:
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return bool(user.roles & settings.ROLES_REQUIRING_SECOND_FACTOR) and not is_mfa_enabled(user)
+
+
 class RequireSecondFactorMiddleware:
     """Administrators and service staff work only after setting up a second factor."""
 
@@ -50,9 +56,8 @@ class RequireSecondFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.roles & settings.ROLES_REQUIRING_SECOND_FACTOR
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not self._has_second_factor(user)
+            and lacks_required_second_factor(user)
         ):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
@@ -62,9 +67,3 @@ class RequireSecondFactorMiddleware:
                     status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-    @staticmethod
-    def _has_second_factor(user) -> bool:
-        from allauth.mfa.utils import is_mfa_enabled
-
-        return is_mfa_enabled(user)

@@ -16,6 +16,11 @@ def send_invitation_email(self, invitation_id: int) -> bool:
         pk=invitation_id).first()
     if invitation is None or invitation.sent_at or not invitation.is_open:
         return False
+    # Claim it first: of two deliveries of the same message only one sends.
+    claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now())
+    if not claimed:
+        return False
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "invitation_accept", args=[invitation_token(invitation)]
     )
@@ -24,7 +29,9 @@ def send_invitation_email(self, invitation_id: int) -> bool:
         context = {"invitation": invitation, "link": link}
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [invitation.email])
-    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now())
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)  # free it for the retry
+        raise
     return True

@@ -287,11 +287,12 @@ def test_people_list_with_a_token_query_count_does_not_grow_with_people(
             assert client.get("/api/v1/people/", **bearer(raw_key)).status_code == 200
         return len(queries)
 
-    # 1. the token with its person (one join), 2. COUNT, 3. the page, 4. topics, 5. roles
+    # 1. the token with its person (one join), 2. the caller's roles (second-factor check),
+    # 3. COUNT, 4. the page, 5. topics, 6. roles
     at_one = measure()
     for _ in range(19):
         UserFactory(organisation=OrganisationFactory(), topics=TopicFactory.create_batch(2))
-    assert measure() == at_one == 5
+    assert measure() == at_one == 6
 
 
 # --- 404, writes ----------------------------------------------------------------------------
@@ -405,3 +406,13 @@ def test_api_token_command_prints_a_token_that_works(client, coordinator):
     response = client.get("/api/v1/me/", **bearer(raw_key))
     assert response.status_code == 200
     assert response.json()["id"] == coordinator.pk
+
+
+def test_a_token_is_no_way_around_the_second_factor(client, city):
+    from intranet.accounts.services import api_token_create
+    from tests.factories import UserFactory
+
+    person = UserFactory(organisation=city, roles=["service"])
+    _token, key = api_token_create(user=person, name="Skript")
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401

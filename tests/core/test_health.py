@@ -17,11 +17,14 @@ def test_ready_reports_database_and_degrades_without_failing(client):
     assert body["status"] in {"ok", "degraded"}
 
 
-def test_ready_is_degraded_not_fatal_when_the_broker_is_down(client, settings):
+def test_ready_is_degraded_not_fatal_when_the_broker_is_down(client, monkeypatch):
     from intranet.celery import app
 
+    dead_broker = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery prefers the environment variable over its configuration, so set both.
+    monkeypatch.setenv("CELERY_BROKER_URL", dead_broker)
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_url = dead_broker
     try:
         response = client.get("/-/ready")
     finally:
@@ -29,3 +32,4 @@ def test_ready_is_degraded_not_fatal_when_the_broker_is_down(client, settings):
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["broker"] is False
+
