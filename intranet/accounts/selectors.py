@@ -41,6 +41,24 @@ def person_list_visible_to(
     return _with_profile(people).order_by("name", "pk")
 
 
+def colleagues_of(*, user, limit: int = 6) -> QuerySet[User]:
+    """People of the viewer's own organisation, for the start page."""
+    if not user.organisation_id:
+        return User.objects.none()
+    return person_list_visible_to(user=user, organisation=user.organisation.slug).exclude(
+        pk=user.pk)[:limit]
+
+
+def newcomers_visible_to(*, user, limit: int = 5) -> QuerySet[User]:
+    return person_list_visible_to(user=user).exclude(pk=user.pk).order_by(
+        "-date_joined", "-pk")[:limit]
+
+
+def profile_is_complete(*, user) -> bool:
+    """Colleagues find someone by position and topics; without both the profile is thin."""
+    return bool(user.position) and user.topics.exists()
+
+
 def organisation_list_visible_to(*, user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()

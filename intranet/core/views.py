@@ -18,16 +18,13 @@ from .permissions import can_view_audit_log
 @access_rule("login: the person's own start page")
 def home(request):
     user = request.user
-    colleagues = account_selectors.person_list_visible_to(
-        user=user, organisation=user.organisation.slug if user.organisation_id else "__none__")
     return render(request, "core/home.html", {
-        "colleagues": colleagues.exclude(pk=user.pk)[:6],
+        "colleagues": account_selectors.colleagues_of(user=user),
         "coordinators": (account_selectors.coordinators_of(organisation=user.organisation)
                          if user.organisation_id else []),
-        "newcomers": account_selectors.person_list_visible_to(user=user)
-        .exclude(pk=user.pk).order_by("-date_joined")[:5],
+        "newcomers": account_selectors.newcomers_visible_to(user=user),
         "may_invite": can_invite(user),
-        "profile_incomplete": not (user.position and user.topics.exists()),
+        "profile_incomplete": not account_selectors.profile_is_complete(user=user),
     })
 
 
