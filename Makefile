@@ -1,4 +1,5 @@
 # Klima.Werk – the two commands are `make run` and `make test`.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -29,11 +30,14 @@ demo: migrate
 ## make run: install, migrate, load the demo region, build the index, start web + worker + beat.
 run: demo
 	@echo "Klima.Werk läuft auf http://$(HOST)/ (Strg-C beendet alles)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@# Each process gets its own process group (set -m), so one TERM per group also
+	@# reaches runserver's autoreloader child; Ctrl-C or either process ending stops both.
+	@set -m; \
 	  $(VENV)/bin/celery -A intranet worker --beat --queues default,email,search \
-	    --concurrency 1 --loglevel WARNING & \
-	  $(PY) manage.py runserver $(HOST) & \
-	  wait
+	    --concurrency 1 --loglevel WARNING & worker=$$!; \
+	  $(PY) manage.py runserver $(HOST) & web=$$!; \
+	  trap 'trap - INT TERM EXIT; kill -TERM -- -$$web -$$worker 2>/dev/null; wait' INT TERM EXIT; \
+	  wait -n
 
 ## make test: the whole suite on the embedded default (SQLite, Whoosh, eager Celery).
 test: venv
