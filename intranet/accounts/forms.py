@@ -4,20 +4,23 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.widgets import LightSelect
+
 from .models import Organisation, Role, Topic, User
 from .permissions import invitable_roles
 
 
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, position or expertise"), required=False, max_length=100)
-    organisation = forms.ChoiceField(label=_("City or organisation"), required=False)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    organisation = forms.ChoiceField(label=_("City or organisation"), required=False,
+                                     widget=LightSelect)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=LightSelect)
 
     def __init__(self, *args, organisations, topics, **kwargs):
+        """``organisations`` and ``topics`` are (slug, name) pairs."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All"))] + [
-            (o.slug, o.name) for o in organisations]
-        self.fields["topic"].choices = [("", _("All"))] + [(t.slug, t.name) for t in topics]
+        self.fields["organisation"].choices = [("", _("All")), *organisations]
+        self.fields["topic"].choices = [("", _("All")), *topics]
 
 
 class ProfileForm(forms.ModelForm):

@@ -130,6 +130,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # The people finder sorts by name, the start page's newcomers by joining date.
+        indexes = [
+            models.Index(fields=["name", "id"], name="user_name_idx"),
+            models.Index(fields=["-date_joined", "-id"], name="user_joined_idx"),
+        ]
 
     def __str__(self):
         return self.name or self.email

@@ -17,9 +17,9 @@ def can_view_person(user, person: User) -> bool:
 
 
 def access_person(user, person_id) -> User:
-    from .selectors import person_list_visible_to
+    from .selectors import person_profile_visible_to
 
-    person = person_list_visible_to(user=user).filter(pk=person_id).first()
+    person = person_profile_visible_to(user=user).filter(pk=person_id).first()
     if person is None:
         raise not_found()
     return person

@@ -9,9 +9,7 @@ from .models import ApiToken, Invitation, Organisation, Role, Topic, User, UserR
 
 def _with_profile(people: QuerySet[User]) -> QuerySet[User]:
     return people.select_related("organisation").prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("name")),
-        Prefetch("role_assignments", queryset=UserRole.objects.order_by("role")),
-    )
+        Prefetch("topics", queryset=Topic.objects.order_by("name")))
 
 
 def person_list_visible_to(
@@ -41,17 +39,23 @@ def person_list_visible_to(
     return _with_profile(people).order_by("name", "pk")
 
 
+def person_profile_visible_to(*, user) -> QuerySet[User]:
+    """The people a profile page may show, with what only the profile shows: the roles."""
+    return person_list_visible_to(user=user).prefetch_related(
+        Prefetch("role_assignments", queryset=UserRole.objects.order_by("role")))
+
+
 def colleagues_of(*, user, limit: int = 6) -> QuerySet[User]:
-    """People of the viewer's own organisation, for the start page."""
+    """People of the viewer's own organisation, for the start page (names only)."""
     if not user.organisation_id:
         return User.objects.none()
     return person_list_visible_to(user=user, organisation=user.organisation.slug).exclude(
-        pk=user.pk)[:limit]
+        pk=user.pk).prefetch_related(None)[:limit]
 
 
 def newcomers_visible_to(*, user, limit: int = 5) -> QuerySet[User]:
-    return person_list_visible_to(user=user).exclude(pk=user.pk).order_by(
-        "-date_joined", "-pk")[:limit]
+    return person_list_visible_to(user=user).exclude(pk=user.pk).prefetch_related(
+        None).order_by("-date_joined", "-pk")[:limit]
 
 
 def profile_is_complete(*, user) -> bool:
@@ -59,20 +63,33 @@ def profile_is_complete(*, user) -> bool:
     return bool(user.position) and user.topics.exists()
 
 
-def organisation_list_visible_to(*, user) -> QuerySet[Organisation]:
+def organisation_list_visible_to(*, user, with_people_count: bool = False
+                                 ) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.annotate(
-        people_count=Count("people", filter=Q(people__is_active=True), distinct=True)
-    ).order_by("kind", "name")
+    organisations = Organisation.objects.order_by("kind", "name")
+    if with_people_count:
+        organisations = organisations.annotate(
+            people_count=Count("people", filter=Q(people__is_active=True)))
+    return organisations
 
 
-def coordinators_of(*, organisation: Organisation) -> QuerySet[User]:
-    return _with_profile(
-        User.objects.filter(
-            organisation=organisation, is_active=True, role_assignments__role=Role.COORDINATOR
-        )
-    ).order_by("name")
+def organisation_choices_visible_to(*, user) -> list[tuple[str, str]]:
+    """(slug, name) of every organisation, for filters: no more than a select needs."""
+    return list(organisation_list_visible_to(user=user).order_by("name").values_list(
+        "slug", "name"))
+
+
+def coordinators_of(*, organisation: Organisation, with_topics: bool = True
+                    ) -> QuerySet[User]:
+    coordinators = User.objects.filter(
+        organisation=organisation, is_active=True, role_assignments__role=Role.COORDINATOR
+    ).select_related("organisation").order_by("name")
+    return _with_profile(coordinators) if with_topics else coordinators
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return list(Topic.objects.order_by("name").values_list("slug", "name"))
 
 
 def topic_list() -> QuerySet[Topic]:

@@ -44,9 +44,11 @@ def _copy_errors(form, error: ValidationError) -> None:
 
 @access_rule("login: person_list_visible_to")
 def people_list(request):
-    organisations = selectors.organisation_list_visible_to(user=request.user)
-    topics = selectors.topic_list()
-    form = PeopleFilterForm(request.GET or None, organisations=organisations, topics=topics)
+    form = PeopleFilterForm(
+        request.GET or None,
+        organisations=selectors.organisation_choices_visible_to(user=request.user),
+        topics=selectors.topic_choices(),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     people = selectors.person_list_visible_to(
         user=request.user,
@@ -153,10 +155,15 @@ def feed_token_reset(request):
     return redirect("profile_settings")
 
 
+ORGANISATIONS_PER_PAGE = 48
+
+
 @access_rule("login: organisation_list_visible_to")
 def organisation_list(request):
-    organisations = selectors.organisation_list_visible_to(user=request.user)
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+    organisations = selectors.organisation_list_visible_to(
+        user=request.user, with_people_count=True)
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/organisation_list.html", {"page": page, "query": ""})
 
 
 @access_rule("login: access_organisation")

@@ -20,7 +20,8 @@ def home(request):
     user = request.user
     return render(request, "core/home.html", {
         "colleagues": account_selectors.colleagues_of(user=user),
-        "coordinators": (account_selectors.coordinators_of(organisation=user.organisation)
+        "coordinators": (account_selectors.coordinators_of(organisation=user.organisation,
+                                                           with_topics=False)
                          if user.organisation_id else []),
         "newcomers": account_selectors.newcomers_visible_to(user=user),
         "may_invite": can_invite(user),
@@ -53,7 +54,7 @@ def audit_log(request):
         raise PermissionDenied
     form = AuditFilterForm(
         request.GET or None,
-        organisations=account_selectors.organisation_list_visible_to(user=request.user),
+        organisations=account_selectors.organisation_choices_visible_to(user=request.user),
         actions=selectors.audit_actions(),
     )
     filters = form.cleaned_data if form.is_valid() else {}

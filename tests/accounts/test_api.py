@@ -263,15 +263,15 @@ def test_people_list_query_count_does_not_grow_with_people(
     client = client_for(member)
     # 1. the session, 2. the signed-in person, 3. their roles (second-factor middleware),
     # 4. COUNT for the paginator, 5. the page of people with their organisation (one join),
-    # 6. their topics (prefetch), 7. their roles (prefetch in the selector).
-    with django_assert_num_queries(7):
+    # 6. their topics (prefetch).
+    with django_assert_num_queries(6):
         body = client.get("/api/v1/people/").json()
     assert body["count"] == 1
 
     topics = TopicFactory.create_batch(3)
     for n in range(19):
         UserFactory(organisation=OrganisationFactory(), topics=topics[: n % 4])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         body = client.get("/api/v1/people/").json()
     assert body["count"] == 20
     assert len(body["results"]) == 20
@@ -288,11 +288,11 @@ def test_people_list_with_a_token_query_count_does_not_grow_with_people(
         return len(queries)
 
     # 1. the token with its person (one join), 2. the caller's roles (second-factor check),
-    # 3. COUNT, 4. the page, 5. topics, 6. roles
+    # 3. COUNT, 4. the page, 5. topics
     at_one = measure()
     for _ in range(19):
         UserFactory(organisation=OrganisationFactory(), topics=TopicFactory.create_batch(2))
-    assert measure() == at_one == 6
+    assert measure() == at_one == 5
 
 
 # --- 404, writes ----------------------------------------------------------------------------

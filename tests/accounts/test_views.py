@@ -335,8 +335,8 @@ def test_people_finder_query_count_is_flat(client_for, member, city, count,
     _people(count, city)
     client = client_for(member)
     # session, user, user's roles (second-factor check), organisations and topics for the
-    # filter, count, page of people, their topics, their roles
-    with django_assert_num_queries(9):
+    # filter, count, page of people, their topics
+    with django_assert_num_queries(8):
         assert client.get(reverse("people")).status_code == 200
 
 
@@ -346,8 +346,8 @@ def test_city_page_query_count_is_flat(client_for, member, coordinator, city, co
     _people(count, city)
     client = client_for(member)
     # session, user, roles, the city, guardian grant check (2: user perms, group perms),
-    # coordinators (+ their topics, roles), people count, people page (+ topics, roles)
-    with django_assert_num_queries(13):
+    # coordinators (+ their topics), people count, people page (+ their topics)
+    with django_assert_num_queries(11):
         assert client.get(reverse("organisation_detail", args=[city.slug])).status_code == 200
 
 
@@ -356,8 +356,8 @@ def test_city_list_query_count_is_flat(client_for, member, count, django_assert_
     for index in range(count):
         Organisation.objects.create(slug=f"ort-{index}", name=f"Ort {index}")
     client = client_for(member)
-    # session, user, roles, organisations with their people counts
-    with django_assert_num_queries(4):
+    # session, user, roles, count of organisations, the page with its people counts
+    with django_assert_num_queries(5):
         assert client.get(reverse("organisations")).status_code == 200
 
 
@@ -366,9 +366,9 @@ def test_start_page_query_count_is_flat(client_for, member, coordinator, city, c
                                         django_assert_num_queries):
     _people(count, city)
     client = client_for(member)
-    # session, user, roles, organisation, colleagues (+topics, roles), coordinators (+topics,
-    # roles), newcomers (+topics, roles), has-topics check
-    with django_assert_num_queries(14):
+    # session, user, roles, the person's organisation, colleagues, coordinators, newcomers,
+    # has-topics check (the start page shows names only: no prefetches)
+    with django_assert_num_queries(8):
         assert client.get(reverse("home")).status_code == 200
 
 
