@@ -1,6 +1,6 @@
 """Every read of people, organisations and invitations that depends on the viewer."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from intranet.core.permissions import has_role
 
@@ -19,24 +19,27 @@ def person_list_visible_to(
     if not user.is_authenticated:
         return User.objects.none()
     people = User.objects.filter(is_active=True)
+    # Topics and roles are tested with EXISTS, not joined: a join would repeat a person once
+    # per matching topic and force a DISTINCT over the whole table.
     for word in q.split()[:6]:
         people = people.filter(
             Q(name__icontains=word)
             | Q(position__icontains=word)
             | Q(bio__icontains=word)
             | Q(organisation__name__icontains=word)
-            | Q(topics__name__icontains=word)
+            | Exists(_topic_links().filter(topic__name__icontains=word))
         )
     if organisation:
         people = people.filter(organisation__slug=organisation)
     if topic:
-        people = people.filter(topics__slug=topic)
+        people = people.filter(Exists(_topic_links().filter(topic__slug=topic)))
     if role:
-        people = people.filter(role_assignments__role=role)
-    if q or topic:
-        # Joins through topics can repeat a person; filter by id to keep one row each.
-        people = User.objects.filter(pk__in=people.values("pk"))
+        people = people.filter(Exists(UserRole.objects.filter(user=OuterRef("pk"), role=role)))
     return _with_profile(people).order_by("name", "pk")
+
+
+def _topic_links():
+    return User.topics.through.objects.filter(user_id=OuterRef("pk"))
 
 
 def person_profile_visible_to(*, user) -> QuerySet[User]:
