@@ -40,6 +40,7 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"], name="organisation_list_idx")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 

@@ -66,14 +66,22 @@ def profile_is_complete(*, user) -> bool:
     return bool(user.position) and user.topics.exists()
 
 
-def organisation_list_visible_to(*, user, with_people_count: bool = False
-                                 ) -> QuerySet[Organisation]:
+def organisation_list_visible_to(*, user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    organisations = Organisation.objects.order_by("kind", "name")
-    if with_people_count:
-        organisations = organisations.annotate(
-            people_count=Count("people", filter=Q(people__is_active=True)))
+    return Organisation.objects.order_by("kind", "name")
+
+
+def with_people_counts(organisations) -> list[Organisation]:
+    """Set ``people_count`` on the organisations of one page, from one grouped query over
+    just those: counting for every organisation would grow with the whole table."""
+    organisations = list(organisations)
+    counts = dict(
+        User.objects.filter(is_active=True, organisation__in=organisations)
+        .values_list("organisation").annotate(count=Count("pk")).values_list(
+            "organisation", "count"))
+    for organisation in organisations:
+        organisation.people_count = counts.get(organisation.pk, 0)
     return organisations
 
 

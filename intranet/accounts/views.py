@@ -160,9 +160,9 @@ ORGANISATIONS_PER_PAGE = 48
 
 @access_rule("login: organisation_list_visible_to")
 def organisation_list(request):
-    organisations = selectors.organisation_list_visible_to(
-        user=request.user, with_people_count=True)
+    organisations = selectors.organisation_list_visible_to(user=request.user)
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_people_counts(page.object_list)
     return render(request, "accounts/organisation_list.html", {"page": page, "query": ""})
 
 

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -12,6 +11,7 @@ from . import selectors
 from .access import PUBLIC, access_rule
 from .exports import csv_response
 from .forms import AuditFilterForm
+from .paging import open_ended_page
 from .permissions import can_view_audit_log
 
 
@@ -68,7 +68,7 @@ def audit_log(request):
     )
     if request.GET.get("format") == "csv":
         return _audit_csv(entries[:AUDIT_CSV_LIMIT])
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = open_ended_page(entries, request.GET.get("page"), per_page=50)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_log.html", {

@@ -356,8 +356,8 @@ def test_city_list_query_count_is_flat(client_for, member, count, django_assert_
     for index in range(count):
         Organisation.objects.create(slug=f"ort-{index}", name=f"Ort {index}")
     client = client_for(member)
-    # session, user, roles, count of organisations, the page with its people counts
-    with django_assert_num_queries(5):
+    # session, user, roles, count of organisations, the page, people counts of that page
+    with django_assert_num_queries(6):
         assert client.get(reverse("organisations")).status_code == 200
 
 
@@ -419,3 +419,28 @@ def test_a_fake_image_is_refused_as_logo(client_for, coordinator, city):
 
 def test_missing_logo_gives_404(client_for, member, city):
     assert client_for(member).get(reverse("organisation_logo", args=[city.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_audit_log_query_count_is_flat(client_for, steering, coordinator, city, count,
+                                       django_assert_num_queries):
+    for index in range(count):
+        invitation_create(inviter=coordinator, email=f"p{index}@bochum.example", name="P",
+                          organisation=city, roles=["member"])
+    client = client_for(steering)
+    # session, user, roles, organisations for the filter, one page of entries (+1 row that
+    # tells whether there is a next page; no COUNT over the log)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("audit_log")).status_code == 200
+
+
+def test_audit_log_pages_without_counting(client_for, steering, coordinator, city):
+    for index in range(55):
+        invitation_create(inviter=coordinator, email=f"p{index}@bochum.example", name="P",
+                          organisation=city, roles=["member"])
+    client = client_for(steering)
+    first = client.get(reverse("audit_log"), {"action": "invitation.create"})
+    assert first.context["page"].has_next and len(first.context["page"]) == 50
+    second = client.get(reverse("audit_log"), {"action": "invitation.create", "page": "2"})
+    assert not second.context["page"].has_next and len(second.context["page"]) == 5
+    assert client.get(reverse("audit_log"), {"page": "-3"}).status_code == 200

@@ -1,0 +1,40 @@
+"""Paging for lists that only grow (the audit log): no COUNT over the whole table."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class OpenEndedPage:
+    object_list: list
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def open_ended_page(queryset, page_param, per_page: int) -> OpenEndedPage:
+    """One query: the page's rows plus one more, which tells whether a next page exists."""
+    try:
+        number = max(1, int(page_param or 1))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset:offset + per_page + 1])
+    return OpenEndedPage(rows[:per_page], number, len(rows) > per_page)
