@@ -118,7 +118,6 @@ def profile_settings(request):
         "token_form": ApiTokenForm(),
         "new_key": new_key,
         "mfa_enabled": is_mfa_enabled(request.user),
-        "feed_url": request.build_absolute_uri(f"/feeds/{request.user.feed_token}/"),
     })
 
 
@@ -151,7 +150,7 @@ def api_token_revoke(request, pk: int):
 @access_rule("login: own account")
 def feed_token_reset(request):
     services.feed_token_reset(user=request.user)
-    messages.success(request, _("Your feed address has been renewed; the old one no longer works."))
+    messages.success(request, _("Your feed key has been renewed; the old one no longer works."))
     return redirect("profile_settings")
 
 
