@@ -41,6 +41,8 @@ SITE_ID = 1
 INSTALLED_APPS = [
     "intranet.core",
     "intranet.accounts",
+    "intranet.notifications",
+    "networks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -234,8 +236,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # form fields; file uploads stream to disk
 LOGO_MAX_BYTES = 1 * 1024 * 1024
+NETWORK_DOCUMENT_MAX_BYTES = int(env("NETWORK_DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL")

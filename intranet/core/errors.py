@@ -1,0 +1,3 @@
+class ConflictError(Exception):
+    """The object's state forbids this change (HTTP 409): e.g. writing to a dissolved network,
+    or the last lead leaving. The message is shown to the person as it is."""

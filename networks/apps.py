@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworksConfig(AppConfig):
+    name = "networks"
+    verbose_name = _("Expert networks")
+
+    def ready(self):
+        from intranet.core.models import register_audit_actions
+
+        register_audit_actions({
+            "network.found": _("Network founded"),
+            "network.update": _("Network changed"),
+            "network.dissolve": _("Network dissolved"),
+            "network.continue": _("Network marked as continued"),
+            "network.reopen": _("Network reopened"),
+            "membership.join": _("Joined a network"),
+            "membership.request": _("Asked to join a network"),
+            "membership.approve": _("Request to join approved"),
+            "membership.decline": _("Request to join declined"),
+            "membership.invite": _("Invited to a network"),
+            "membership.accept": _("Invitation to a network accepted"),
+            "membership.leave": _("Left a network"),
+            "membership.remove": _("Removed from a network"),
+            "membership.role": _("Network role changed"),
+            "document.upload": _("Document uploaded"),
+        })

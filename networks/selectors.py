@@ -1,0 +1,141 @@
+"""Every read of networks that depends on the viewer."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from intranet.accounts.models import Topic
+
+from .models import (
+    Document,
+    DocumentVersion,
+    MemberRole,
+    Membership,
+    MemberState,
+    Network,
+    NetworkUserObjectPermission,
+    Task,
+    TaskState,
+    Visibility,
+)
+
+User = get_user_model()
+
+
+def _member_grants(user):
+    return NetworkUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_network").values("content_object_id")
+
+
+def network_list_visible_to(*, user) -> QuerySet[Network]:
+    """Every network whose existence the person may know of: the one visibility rule."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Network.objects.none()
+    return Network.objects.filter(
+        ~Q(visibility=Visibility.CONFIDENTIAL) | Q(pk__in=_member_grants(user)))
+
+
+def network_list_for_index(*, user, status: str = "", topic: str = "", organisation: str = "",
+                           mine: bool = False, q: str = "") -> QuerySet[Network]:
+    """The network list with its filters, member counts and the viewer's own state."""
+    networks = network_list_visible_to(user=user)
+    if status:
+        networks = networks.filter(status=status)
+    if topic:
+        networks = networks.filter(Exists(Network.topics.through.objects.filter(
+            network_id=OuterRef("pk"), topic__slug=topic)))
+    if organisation:
+        networks = networks.filter(Exists(Membership.objects.filter(
+            network=OuterRef("pk"), state=MemberState.ACTIVE,
+            user__organisation__slug=organisation)))
+    if mine:
+        networks = networks.filter(pk__in=_member_grants(user))
+    for word in q.split()[:6]:
+        networks = networks.filter(Q(name__icontains=word) | Q(mandate__icontains=word))
+    own = Membership.objects.filter(network=OuterRef("pk"), user=user)
+    return networks.annotate(
+        member_count=Subquery(
+            Membership.objects.filter(network=OuterRef("pk"), state=MemberState.ACTIVE)
+            .values("network").annotate(n=Count("pk")).values("n")),
+        my_state=Subquery(own.values("state")[:1]),
+        my_role=Subquery(own.values("role")[:1]),
+    ).prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name"))
+                       ).order_by("name", "pk")
+
+
+def members_of(*, network: Network) -> QuerySet[Membership]:
+    return (Membership.objects.filter(network=network, state=MemberState.ACTIVE)
+            .select_related("user__organisation").order_by("user__organisation__name",
+                                                           "user__name"))
+
+
+def pending_of(*, network: Network) -> QuerySet[Membership]:
+    """Requests and invitations that wait for someone's decision (leads see them)."""
+    return (Membership.objects.filter(network=network).exclude(state=MemberState.ACTIVE)
+            .select_related("user__organisation").order_by("created_at"))
+
+
+def cities_of(*, network: Network) -> list[str]:
+    """The names of the cities taking part: visible to all who may see the network."""
+    return list(User.objects.filter(
+        memberships__network=network, memberships__state=MemberState.ACTIVE,
+        organisation__isnull=False).values_list("organisation__name", flat=True)
+        .distinct().order_by("organisation__name"))
+
+
+def membership_of(*, user, network: Network) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(network=network, user=user).first()
+
+
+def lead_count(*, network: Network) -> int:
+    return Membership.objects.filter(network=network, state=MemberState.ACTIVE,
+                                     role=MemberRole.LEAD).count()
+
+
+def tasks_of(*, network: Network, include_done: bool = False) -> QuerySet[Task]:
+    tasks = Task.objects.filter(network=network).select_related("assignee__organisation")
+    if not include_done:
+        tasks = tasks.exclude(state=TaskState.DONE)
+    return tasks.order_by("due", "pk")
+
+
+def my_tasks_visible_to(*, user, include_done: bool = False) -> QuerySet[Task]:
+    """Tasks assigned to the person, in networks whose workspace they may still read."""
+    if not user.is_authenticated:
+        return Task.objects.none()
+    tasks = Task.objects.filter(assignee=user, network__in=workspaces_readable_by(user=user))
+    if not include_done:
+        tasks = tasks.exclude(state=TaskState.DONE)
+    return tasks.select_related("network").order_by("due", "pk")
+
+
+def workspaces_readable_by(*, user) -> QuerySet[Network]:
+    return network_list_visible_to(user=user).filter(
+        Q(visibility=Visibility.OPEN) | Q(pk__in=_member_grants(user)))
+
+
+def documents_of(*, network: Network) -> QuerySet[Document]:
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return (Document.objects.filter(network=network)
+            .annotate(version_count=Count("versions"),
+                      latest_version_id=Subquery(latest.values("pk")[:1]))
+            .order_by("-updated_at", "pk"))
+
+
+def versions_of(*, document: Document) -> QuerySet[DocumentVersion]:
+    return document.versions.select_related("uploaded_by").order_by("-number")
+
+
+def overdue_count(*, network: Network) -> int:
+    return Task.objects.filter(network=network, due__lt=timezone.localdate()).exclude(
+        state=TaskState.DONE).count()
