@@ -1,0 +1,83 @@
+"""Demo networks for ``seed_demo``: the themes of the region, in every state."""
+
+from django.db import transaction
+
+from intranet.accounts.demo import DEMO_DOMAIN
+from intranet.accounts.models import Topic, User
+
+from .models import Network, Visibility
+from .services import (
+    membership_approve,
+    membership_invite,
+    membership_join,
+    network_continue,
+    network_dissolve,
+    network_found,
+    task_create,
+)
+
+# (name, topic slugs, visibility, founder e-mail, mandate, goals)
+NETWORKS = [
+    ("Starkregenvorsorge", ["starkregenvorsorge", "schwammstadt"], Visibility.OPEN,
+     "koordination@", "Wie schützen wir Quartiere vor Starkregen, bevor der nächste kommt?",
+     "Gemeinsame Gefahrenkarten und ein Maßnahmenkatalog für alle Städte."),
+    ("Baumrigolen", ["baumrigolen", "stadtgruen"], Visibility.OPEN, "koordination.essen@",
+     "Welche Bauweisen von Baumrigolen bewähren sich im Bestand?",
+     "Ein Leitfaden mit Regeldetails und Kosten."),
+    ("Tiny Forest", ["tiny-forest", "biodiversitaet"], Visibility.ON_REQUEST, "koordination@",
+     "Wo und wie pflanzen wir Tiny Forests mit Schulen und Nachbarschaften?",
+     "Standortkriterien und ein Pflanzprotokoll."),
+    ("Financial Engineering", ["financial-engineering", "foerdermittel"], Visibility.ON_REQUEST,
+     "koordination.essen@", "Wie finanzieren wir blau-grüne Infrastruktur dauerhaft?",
+     "Übersicht der Förderprogramme und Musteranträge."),
+    ("Hitzeaktionsplanung", ["hitzeaktionsplanung", "klimaanpassung"], Visibility.OPEN,
+     "koordination@", "Wie schützen wir Menschen in Hitzeperioden?",
+     "Ein gemeinsamer Muster-Hitzeaktionsplan."),
+    ("Umweltbildung", ["umweltbildung", "beteiligung"], Visibility.OPEN, "koordination.essen@",
+     "Wie vermitteln wir Klimaanpassung an Kitas und Schulen?",
+     "Materialkoffer und Veranstaltungsformate."),
+    ("Biodiversität", ["biodiversitaet", "stadtgruen"], Visibility.OPEN, "koordination@",
+     "Wie verbinden wir Regenwassermanagement mit mehr Artenvielfalt?", ""),
+    ("Personal und Organisation der Klimaanpassung", ["klimaanpassung"],
+     Visibility.CONFIDENTIAL, "koordination@",
+     "Vertraulich: Stellenbewertungen und Organisationsmodelle der Klimaanpassung.", ""),
+]
+
+
+@transaction.atomic
+def seed_networks() -> int:
+    if Network.objects.exists():
+        return 0
+    people = list(User.objects.filter(email__endswith=DEMO_DOMAIN).order_by("pk"))
+    by_email = {p.email: p for p in people}
+    topics = {t.slug: t for t in Topic.objects.all()}
+    networks = []
+    for index, (name, topic_slugs, visibility, founder, mandate, goals) in enumerate(NETWORKS):
+        lead = by_email[founder + DEMO_DOMAIN]
+        network = network_found(founder=lead, name=name, mandate=mandate, goals=goals,
+                                visibility=visibility,
+                                topics=[topics[s] for s in topic_slugs if s in topics])
+        colleagues = [p for p in people if p.organisation_id != lead.organisation_id]
+        for person in colleagues[index * 3: index * 3 + 6]:
+            if visibility == Visibility.CONFIDENTIAL:
+                membership_invite(network=network, user=person, actor=lead)
+                membership_join(network=network, user=person)
+            else:
+                membership = membership_join(network=network, user=person)
+                if membership.state == "requested":
+                    membership_approve(membership=membership, actor=lead)
+        members = list(network.memberships.filter(state="active").select_related("user"))
+        for number, title in enumerate(("Bestandsaufnahme der Städte", "Entwurf abstimmen",
+                                        "Ergebnisse für die Bibliothek aufbereiten")):
+            task_create(network=network, actor=lead, title=title,
+                        assignee=members[number % len(members)].user)
+        networks.append(network)
+    member = by_email["mitglied@" + DEMO_DOMAIN]
+    membership_join(network=networks[2], user=member)  # a pending request for the lead
+    network_dissolve(network=networks[6], actor=networks[6].founded_by,
+                     summary="Der Leitfaden „Regenwasser und Artenvielfalt“ ist fertig und "
+                             "in der Bibliothek veröffentlicht.",
+                     results="Leitfaden „Regenwasser und Artenvielfalt“ (Wissen)")
+    network_continue(network=networks[4], actor=networks[4].founded_by,
+                     summary="Hitzeschutz bleibt Daueraufgabe; das Netzwerk besteht weiter.")
+    return len(networks)
