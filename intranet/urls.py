@@ -29,6 +29,8 @@ class SignInRedirect(RedirectView):
 
 api_v1 = [
     path("", include("intranet.accounts.api_urls")),
+    path("", include("networks.api_urls")),
+    path("", include("intranet.notifications.api_urls")),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]
@@ -42,6 +44,8 @@ urlpatterns = [
     path("sprache/", core_views.set_language, name="set_language"),
     path("steuerung/protokoll/", core_views.audit_log, name="audit_log"),
     path("", include("intranet.accounts.urls")),
+    path("netzwerke/", include("networks.urls")),
+    path("benachrichtigungen/", include("intranet.notifications.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/login/", SignInRedirect.as_view()),

@@ -5,10 +5,19 @@ active member, ``lead_network`` for leads. Superusers get no shortcut here: a co
 network is visible to its members only.
 """
 
+from django.http import Http404
+
 from intranet.core.access import not_found
 from intranet.core.permissions import has_role
 
-from .models import Network, NetworkUserObjectPermission, Status, Visibility
+from .models import (
+    Membership,
+    MemberState,
+    Network,
+    NetworkUserObjectPermission,
+    Status,
+    Visibility,
+)
 
 FOUNDER_ROLES = ("coordinator", "service", "steering", "admin")
 STEERING_ROLES = ("steering",)
@@ -93,6 +102,23 @@ def access_network(user, slug: str) -> Network:
     if network is None:
         raise not_found()
     return network
+
+
+def access_network_to_answer(user, slug: str) -> Network:
+    """The network as ``access_network`` finds it, or one the person is invited to.
+
+    A confidential network is hidden from everyone but its members, so its invitees could
+    otherwise never accept (or turn down) the invitation; they see it for that, and only that.
+    """
+    try:
+        return access_network(user, slug)
+    except Http404:
+        invitation = (Membership.objects.select_related("network")
+                      .filter(network__slug=slug, user=user, state=MemberState.INVITED).first()
+                      if user and user.is_authenticated and user.is_active else None)
+        if invitation is None:
+            raise
+        return invitation.network
 
 
 def access_workspace(user, slug: str) -> Network:

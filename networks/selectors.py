@@ -2,13 +2,17 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -22,6 +26,7 @@ from .models import (
     MemberState,
     Network,
     NetworkUserObjectPermission,
+    Status,
     Task,
     TaskState,
     Visibility,
@@ -102,21 +107,30 @@ def lead_count(*, network: Network) -> int:
                                      role=MemberRole.LEAD).count()
 
 
+# Open and doing before done; then the earliest due date, tasks without one last.
+TASK_ORDER = (Case(When(state=TaskState.DONE, then=Value(1)), default=Value(0)),
+              F("due").asc(nulls_last=True), "pk")
+
+
 def tasks_of(*, network: Network, include_done: bool = False) -> QuerySet[Task]:
     tasks = Task.objects.filter(network=network).select_related("assignee__organisation")
     if not include_done:
         tasks = tasks.exclude(state=TaskState.DONE)
-    return tasks.order_by("due", "pk")
+    return tasks.order_by(*TASK_ORDER)
 
 
-def my_tasks_visible_to(*, user, include_done: bool = False) -> QuerySet[Task]:
-    """Tasks assigned to the person, in networks whose workspace they may still read."""
+def my_tasks_visible_to(*, user, include_done: bool = False,
+                        include_archived: bool = True) -> QuerySet[Task]:
+    """Tasks assigned to the person, in networks whose workspace they may still read;
+    without ``include_archived``, none of a dissolved network (nothing to do there)."""
     if not user.is_authenticated:
         return Task.objects.none()
     tasks = Task.objects.filter(assignee=user, network__in=workspaces_readable_by(user=user))
     if not include_done:
         tasks = tasks.exclude(state=TaskState.DONE)
-    return tasks.select_related("network").order_by("due", "pk")
+    if not include_archived:
+        tasks = tasks.exclude(network__status=Status.DISSOLVED)
+    return tasks.select_related("network").order_by(*TASK_ORDER)
 
 
 def workspaces_readable_by(*, user) -> QuerySet[Network]:
@@ -128,7 +142,8 @@ def documents_of(*, network: Network) -> QuerySet[Document]:
     latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
     return (Document.objects.filter(network=network)
             .annotate(version_count=Count("versions"),
-                      latest_version_id=Subquery(latest.values("pk")[:1]))
+                      latest_version_id=Subquery(latest.values("pk")[:1]),
+                      latest_number=Subquery(latest.values("number")[:1]))
             .order_by("-updated_at", "pk"))
 
 
@@ -139,3 +154,50 @@ def versions_of(*, document: Document) -> QuerySet[DocumentVersion]:
 def overdue_count(*, network: Network) -> int:
     return Task.objects.filter(network=network, due__lt=timezone.localdate()).exclude(
         state=TaskState.DONE).count()
+
+
+# --- Reads of the HTML pages ------------------------------------------------------------
+
+def member_people_of(*, network: Network) -> QuerySet:
+    """The network's active members as people: whom a task may be given to."""
+    return (User.objects.filter(memberships__network=network,
+                                memberships__state=MemberState.ACTIVE, is_active=True)
+            .select_related("organisation").order_by("name", "pk"))
+
+
+def person_to_invite(*, user, email: str):
+    """The active colleague with this e-mail address, as the people finder shows them."""
+    from intranet.accounts.selectors import person_list_visible_to
+
+    email = email.strip()
+    if not email:
+        return None
+    return person_list_visible_to(user=user).prefetch_related(None).filter(
+        email__iexact=email).first()
+
+
+def membership_in(*, network: Network, user_id: int) -> Membership | None:
+    """One person's membership (in any state) of the network, for the leads' decisions."""
+    return (Membership.objects.filter(network=network, user_id=user_id)
+            .select_related("user", "network").first())
+
+
+def task_of(*, network: Network, pk: int) -> Task | None:
+    return Task.objects.filter(network=network, pk=pk).select_related("assignee").first()
+
+
+def document_of(*, network: Network, pk: int) -> Document | None:
+    return Document.objects.filter(network=network, pk=pk).first()
+
+
+def version_of(*, document: Document, number: int) -> DocumentVersion | None:
+    return document.versions.filter(number=number).first()
+
+
+def invitations_for(*, user) -> QuerySet[Membership]:
+    """The person's pending invitations. The network's name is shown even for a
+    confidential one, so that the invitation can be answered (access_network_to_answer)."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (Membership.objects.filter(user=user, state=MemberState.INVITED)
+            .select_related("network", "invited_by").order_by("-created_at", "pk"))

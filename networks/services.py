@@ -66,10 +66,14 @@ def _url(network: Network, name: str = "networks:detail") -> str:
 
 # --- Founding and describing ------------------------------------------------------------
 
+# Paths under /netzwerke/ that are pages of their own, not networks (networks/urls.py).
+RESERVED_SLUGS = frozenset({"gruenden", "aufgaben"})
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "netzwerk"
     slug, n = base, 2
-    while Network.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Network.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -96,6 +100,8 @@ def network_found(*, founder, name: str, mandate: str, goals: str = "",
 def network_update(*, network: Network, actor, topics: Iterable | None = None,
                    **fields) -> Network:
     _ensure_writable(network)
+    if not permissions.can_lead(actor, network):
+        raise PermissionDenied(_("Only the network's leads change its description."))
     changed = sorted(k for k, v in fields.items() if getattr(network, k) != v)
     for name, value in fields.items():
         setattr(network, name, value)
@@ -114,6 +120,8 @@ def membership_join(*, network: Network, user) -> Membership:
     """Join an open network, ask to join one on request, or accept a pending invitation."""
     _ensure_writable(network)
     membership = Membership.objects.select_for_update().filter(network=network, user=user).first()
+    if membership is not None:
+        membership.user = user  # so the grants cached on the caller's instance are forgotten
     if membership and membership.state == MemberState.ACTIVE:
         return membership
     if membership and membership.state == MemberState.INVITED:
@@ -192,7 +200,11 @@ def membership_invite(*, network: Network, user, actor,
         membership = Membership.objects.create(network=network, user=user, role=role,
                                                state=MemberState.INVITED, invited_by=actor)
         audit_record(actor=actor, action="membership.invite", target=network, member=user.email)
-        notify(recipients=[user], url=_url(network),
+        # An invitee cannot open a confidential network's page yet: the network list shows
+        # their pending invitations with the buttons to answer them.
+        invitation_url = (reverse("networks:list") if network.visibility == Visibility.CONFIDENTIAL
+                          else _url(network))
+        notify(recipients=[user], url=invitation_url,
                text=_("%(name)s invites you to the expert network %(network)s.") % {
                    "name": actor.name, "network": network.name})
     return membership

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet.core.access import PUBLIC, access_rule, not_found
+from networks import selectors as network_selectors
 
 from . import selectors, services
 from .forms import (
@@ -155,6 +156,7 @@ def feed_token_reset(request):
 
 
 ORGANISATIONS_PER_PAGE = 48
+CITY_NETWORKS = 12
 
 
 @access_rule("login: organisation_list_visible_to")
@@ -177,6 +179,9 @@ def organisation_detail(request, slug: str):
         "query": "",
         "may_edit": can_edit_organisation(request.user, organisation),
         "may_invite": can_invite(request.user),
+        # Networks the viewer may see in which people of this city are active members.
+        "networks": network_selectors.network_list_for_index(
+            user=request.user, organisation=slug).prefetch_related(None)[:CITY_NETWORKS],
     })
 
 

@@ -1,10 +1,15 @@
 """Conventions of the JSON API shared by every app (API.md)."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ConflictError
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -13,10 +18,31 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
+class Conflict(exceptions.APIException):
+    """409: the object's state forbids the change (e.g. writing to a dissolved network)."""
+
+    status_code = 409
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+
+def _validation_detail(error: DjangoValidationError) -> dict:
+    """A service's ValidationError as API.md's ``{"field": ["message"], ...}``."""
+    if hasattr(error, "error_dict"):
+        return {(api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field):
+                messages for field, messages in error.message_dict.items()}
+    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+
+
 def exception_handler(exc, context):
     # Hidden and missing look the same (DESIGN §3.3): one body for every 404.
     if isinstance(exc, Http404 | exceptions.NotFound):
         exc = exceptions.NotFound(_("Not found."))
+    # The services' own errors (services.py raises Django's, not DRF's, exceptions).
+    elif isinstance(exc, ConflictError):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_validation_detail(exc))
     return drf_exception_handler(exc, context)
 
 

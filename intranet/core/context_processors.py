@@ -1,12 +1,15 @@
+from functools import cache
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import can_view_audit_log
 
 # Each entry: (url name, label, prefix that marks it current, who sees it).
-# Later apps add their sections here (Netzwerke, Schwarzes Brett, Wissen, Termine).
+# Later apps add their sections here (Schwarzes Brett, Wissen, Termine).
 NAVIGATION = [
     ("home", _("Start"), "/", None),
+    ("networks:list", _("Networks"), "/netzwerke/", None),
     ("people", _("People"), "/personen/", None),
     ("organisations", _("Cities"), "/staedte/", None),
     ("audit_log", _("Steering"), "/steuerung/", can_view_audit_log),
@@ -24,4 +27,16 @@ def navigation(request):
             continue
         current = path == prefix if prefix == "/" else path.startswith(prefix)
         items.append({"url": reverse(url_name), "label": label, "current": current})
-    return {"navigation": items}
+    return {"navigation": items, "unread_notifications": _unread_count(user)}
+
+
+def _unread_count(user):
+    """The header's unread count: the template calls it, so a page without the header (an
+    htmx fragment) runs no query, and the one with it runs one COUNT however often it asks."""
+    from intranet.notifications.selectors import unread_count
+
+    @cache
+    def count() -> int:
+        return unread_count(user=user)
+
+    return count

@@ -6,6 +6,8 @@ from django.views import i18n
 
 from intranet.accounts import selectors as account_selectors
 from intranet.accounts.permissions import can_invite
+from networks import selectors as network_selectors
+from networks.permissions import can_found_network
 
 from . import selectors
 from .access import PUBLIC, access_rule
@@ -13,6 +15,8 @@ from .exports import csv_response
 from .forms import AuditFilterForm
 from .paging import open_ended_page
 from .permissions import can_view_audit_log
+
+HOME_ROWS = 5
 
 
 @access_rule("login: the person's own start page")
@@ -26,6 +30,12 @@ def home(request):
         "newcomers": account_selectors.newcomers_visible_to(user=user),
         "may_invite": can_invite(user),
         "profile_incomplete": not account_selectors.profile_is_complete(user=user),
+        # Names only on the start page: no topics prefetched.
+        "my_networks": network_selectors.network_list_for_index(
+            user=user, mine=True).prefetch_related(None)[:HOME_ROWS],
+        "my_tasks": network_selectors.my_tasks_visible_to(
+            user=user, include_archived=False)[:HOME_ROWS],
+        "may_found": can_found_network(user),
     })
 
 

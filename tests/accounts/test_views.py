@@ -335,8 +335,8 @@ def test_people_finder_query_count_is_flat(client_for, member, city, count,
     _people(count, city)
     client = client_for(member)
     # session, user, user's roles (second-factor check), organisations and topics for the
-    # filter, count, page of people, their topics
-    with django_assert_num_queries(8):
+    # filter, count, page of people, their topics, the header's unread notifications
+    with django_assert_num_queries(9):
         assert client.get(reverse("people")).status_code == 200
 
 
@@ -346,8 +346,9 @@ def test_city_page_query_count_is_flat(client_for, member, coordinator, city, co
     _people(count, city)
     client = client_for(member)
     # session, user, roles, the city, guardian grant check (2: user perms, group perms),
-    # coordinators (+ their topics), people count, people page (+ their topics)
-    with django_assert_num_queries(11):
+    # coordinators (+ their topics), people count, people page (+ their topics), the
+    # city's networks, the header's unread notifications
+    with django_assert_num_queries(13):
         assert client.get(reverse("organisation_detail", args=[city.slug])).status_code == 200
 
 
@@ -356,8 +357,9 @@ def test_city_list_query_count_is_flat(client_for, member, count, django_assert_
     for index in range(count):
         Organisation.objects.create(slug=f"ort-{index}", name=f"Ort {index}")
     client = client_for(member)
-    # session, user, roles, count of organisations, the page, people counts of that page
-    with django_assert_num_queries(6):
+    # session, user, roles, count of organisations, the page, people counts of that page,
+    # the header's unread notifications
+    with django_assert_num_queries(7):
         assert client.get(reverse("organisations")).status_code == 200
 
 
@@ -367,8 +369,9 @@ def test_start_page_query_count_is_flat(client_for, member, coordinator, city, c
     _people(count, city)
     client = client_for(member)
     # session, user, roles, the person's organisation, colleagues, coordinators, newcomers,
-    # has-topics check (the start page shows names only: no prefetches)
-    with django_assert_num_queries(8):
+    # has-topics check, my networks, my tasks (the start page shows names only: no
+    # prefetches), the header's unread notifications
+    with django_assert_num_queries(11):
         assert client.get(reverse("home")).status_code == 200
 
 
@@ -429,8 +432,9 @@ def test_audit_log_query_count_is_flat(client_for, steering, coordinator, city, 
                           organisation=city, roles=["member"])
     client = client_for(steering)
     # session, user, roles, organisations for the filter, one page of entries (+1 row that
-    # tells whether there is a next page; no COUNT over the log)
-    with django_assert_num_queries(5):
+    # tells whether there is a next page; no COUNT over the log), the header's unread
+    # notifications
+    with django_assert_num_queries(6):
         assert client.get(reverse("audit_log")).status_code == 200
 
 

@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand
 
 from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from networks.demo import seed_networks
 
-# Later apps append their own demo seeders here: callables returning a short summary line.
-DEMO_SEEDERS = [("people", seed_people)]
+# Each app adds its demo seeder here: a callable returning how many things it created.
+DEMO_SEEDERS = [("people", seed_people), ("networks", seed_networks)]
 
 
 class Command(BaseCommand):
