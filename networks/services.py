@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from intranet.core.errors import ConflictError
@@ -141,8 +142,8 @@ def membership_join(*, network: Network, user) -> Membership:
         audit_record(actor=user, action="membership.request", target=network)
         notify(recipients=_leads(network), network=network,
                url=_url(network, "networks:members"),
-               text=_("%(name)s asks to join %(network)s.") % {
-                   "name": user.name, "network": network.name})
+               text=(gettext_lazy("%(name)s asks to join %(network)s."), {
+                   "name": user.name, "network": network.name}))
     return membership
 
 
@@ -164,8 +165,8 @@ def membership_approve(*, membership: Membership, actor) -> Membership:
                  member=membership.user.email)
     notify(recipients=[membership.user], network=membership.network,
            url=_url(membership.network),
-           text=_("Welcome: you are now a member of %(network)s.") % {
-               "network": membership.network.name})
+           text=(gettext_lazy("Welcome: you are now a member of %(network)s."), {
+               "network": membership.network.name}))
     _touch(membership.network)
     return membership
 
@@ -179,8 +180,8 @@ def membership_decline(*, membership: Membership, actor) -> None:
     membership.delete()
     audit_record(actor=actor, action="membership.decline", target=network, member=person.email)
     notify(recipients=[person], url=reverse("networks:list"),
-           text=_("Your request to join %(network)s was declined.") % {
-               "network": network.name})
+           text=(gettext_lazy("Your request to join %(network)s was declined."), {
+               "network": network.name}))
 
 
 @transaction.atomic
@@ -205,8 +206,8 @@ def membership_invite(*, network: Network, user, actor,
         invitation_url = (reverse("networks:list") if network.visibility == Visibility.CONFIDENTIAL
                           else _url(network))
         notify(recipients=[user], url=invitation_url,
-               text=_("%(name)s invites you to the expert network %(network)s.") % {
-                   "name": actor.name, "network": network.name})
+               text=(gettext_lazy("%(name)s invites you to the expert network %(network)s."), {
+                   "name": actor.name, "network": network.name}))
     return membership
 
 
@@ -231,10 +232,11 @@ def _is_last_lead(membership: Membership) -> bool:
 
 @transaction.atomic
 def membership_leave(*, network: Network, user) -> None:
+    _ensure_writable(network)  # the archive keeps its members as they were
     membership = Membership.objects.select_for_update().filter(network=network, user=user).first()
     if membership is None:
         return
-    if _is_last_lead(membership) and not network.is_dissolved:
+    if _is_last_lead(membership):
         raise ConflictError(_("You are the last lead. Make someone else lead first, "
                               "or end the network."))
     membership.delete()
@@ -255,7 +257,8 @@ def membership_remove(*, membership: Membership, actor) -> None:
     audit_record(actor=actor, action="membership.remove", target=network, member=person.email)
     # No network link: the person may no longer see it (a confidential one not at all).
     notify(recipients=[person], url=reverse("networks:list"),
-           text=_("You are no longer a member of %(network)s.") % {"network": network.name})
+           text=(gettext_lazy("You are no longer a member of %(network)s."),
+                 {"network": network.name}))
 
 
 @transaction.atomic
@@ -299,8 +302,8 @@ def network_dissolve(*, network: Network, actor, summary: str, results: str = ""
     members = [m.user for m in Membership.objects.filter(
         network=network, state=MemberState.ACTIVE).select_related("user")]
     notify(recipients=members, exclude=actor, network=network, url=_url(network),
-           text=_("%(network)s has been dissolved. Its results stay available.") % {
-               "network": network.name})
+           text=(gettext_lazy("%(network)s has been dissolved. Its results stay available."), {
+               "network": network.name}))
     return network
 
 
@@ -347,8 +350,8 @@ def task_create(*, network: Network, actor, title: str, description: str = "",
     task.save()
     if assignee is not None and assignee.pk != actor.pk:
         notify(recipients=[assignee], network=network, url=reverse("networks:my_tasks"),
-               text=_("New task for you in %(network)s: %(title)s") % {
-                   "network": network.name, "title": task.title})
+               text=(gettext_lazy("New task for you in %(network)s: %(title)s"), {
+                   "network": network.name, "title": task.title}))
     _touch(network)
     return task
 

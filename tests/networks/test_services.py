@@ -182,3 +182,24 @@ def test_assigned_person_is_notified(make_network, coordinator, member):
     membership_join(network=network, user=member)
     task_create(network=network, actor=coordinator, title="Karte zeichnen", assignee=member)
     assert Notification.objects.filter(recipient=member, text__contains="Karte").exists()
+
+
+def test_notifications_speak_the_recipients_language(make_network, coordinator, outsider):
+    outsider.language = "en"
+    outsider.save()
+    network = make_network("open")
+    membership_join(network=network, user=outsider)
+    task_create(network=network, actor=coordinator, title="Karte", assignee=outsider)
+    coordinator.language = "de"
+    task_create(network=network, actor=outsider, title="Liste", assignee=coordinator)
+    assert Notification.objects.get(recipient=outsider).text.startswith("New task for you")
+    assert Notification.objects.get(recipient=coordinator).text.startswith("Neue Aufgabe")
+
+
+def test_members_of_a_dissolved_network_stay_as_they_were(make_network, coordinator, member):
+    network = make_network("open")
+    membership_join(network=network, user=member)
+    network_dissolve(network=network, actor=coordinator, summary="Fertig", reason="Erledigt")
+    with pytest.raises(ConflictError):
+        membership_leave(network=network, user=member)
+    assert permissions.is_member(member, network)
