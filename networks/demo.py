@@ -61,7 +61,8 @@ def seed_networks() -> int:
                                 visibility=visibility,
                                 topics=[topics[s] for s in topic_slugs if s in topics])
         colleagues = [p for p in people if p.organisation_id != lead.organisation_id]
-        for person in colleagues[index * 3: index * 3 + 6]:
+        # Every 11th colleague from an offset: members from many cities in each network.
+        for person in colleagues[index::11][:7]:
             if visibility == Visibility.CONFIDENTIAL:
                 membership_invite(network=network, user=person, actor=lead)
                 membership_join(network=network, user=person)
