@@ -25,4 +25,7 @@ class NetworksConfig(AppConfig):
             "membership.remove": _("Removed from a network"),
             "membership.role": _("Network role changed"),
             "document.upload": _("Document uploaded"),
+            "idea.propose": _("Network idea proposed"),
+            "idea.convert": _("Network idea turned into a network"),
+            "idea.archive": _("Network idea archived"),
         })

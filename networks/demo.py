@@ -87,3 +87,38 @@ def seed_networks() -> int:
     network_continue(network=networks[4], actor=networks[4].founded_by,
                      summary="Hitzeschutz bleibt Daueraufgabe; das Netzwerk besteht weiter.")
     return len(networks)
+
+
+IDEAS = [
+    ("Wie kühlen wir Schulhöfe in Hitzesommern?",
+     "Viele Schulhöfe sind vollständig versiegelt; im Juni wird es dort unerträglich heiß. "
+     "Mehrere Städte planen Entsiegelung, jede für sich.", ["bochum", "herne", "gelsenkirchen"]),
+    ("Wie pflegen wir Baumrigolen nach der Gewährleistung?",
+     "Nach fünf Jahren endet die Gewährleistung; niemand weiß, wer die Rigolen dann spült "
+     "und kontrolliert.", ["essen", "dortmund"]),
+    ("Gemeinsame Ausschreibung für Gründachkataster?",
+     "Jede Stadt beauftragt ihr eigenes Kataster; eine gemeinsame Ausschreibung wäre "
+     "günstiger und vergleichbar.", ["oberhausen", "bottrop", "gladbeck", "dinslaken"]),
+]
+
+
+@transaction.atomic
+def seed_ideas() -> int:
+    from intranet.accounts.models import Organisation
+
+    from .models import NetworkIdea
+    from .services import idea_comment, idea_propose, idea_set_interest
+
+    people = list(User.objects.filter(email__endswith=DEMO_DOMAIN).order_by("pk"))
+    if NetworkIdea.objects.exists() or len(people) < 60:
+        return 0
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    for index, (question, why, city_slugs) in enumerate(IDEAS):
+        author = people[10 + index * 17]
+        idea = idea_propose(author=author, question=question, why=why,
+                            cities=[organisations[s] for s in city_slugs if s in organisations])
+        for supporter in people[20 + index * 9: 20 + index * 9 + index + 2]:
+            idea_set_interest(idea=idea, user=supporter, interested=True)
+        idea_comment(idea=idea, author=people[30 + index], body="Das betrifft uns auch – "
+                     "wir haben erste Erfahrungen und teilen sie gern.")
+    return len(IDEAS)

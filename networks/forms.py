@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intranet.accounts.models import Topic
+from intranet.accounts.models import Organisation, Topic
 from intranet.core.widgets import LightSelect
 
 from .models import MemberRole, Status, TaskState, Visibility
@@ -143,3 +143,29 @@ class EndNetworkForm(forms.Form):
 
 class TaskFilterForm(forms.Form):
     done = forms.BooleanField(label=_("Show done tasks too"), required=False)
+
+
+class IdeaForm(forms.Form):
+    question = forms.CharField(
+        label=_("The question"), max_length=200,
+        help_text=_("Which problem needs a network? One sentence, as a question."))
+    why = forms.CharField(
+        label=_("Why it matters"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What goes wrong today, and what would a network change?"))
+    cities = forms.ModelMultipleChoiceField(
+        label=_("Cities facing it"), queryset=Organisation.objects.order_by("name"),
+        required=False, widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.order_by("name"), required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+
+class IdeaCommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IdeaConvertForm(forms.Form):
+    name = forms.CharField(label=_("Name of the network"), max_length=150)
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=VISIBILITY_CHOICES,
+                                   initial=Visibility.OPEN, widget=forms.RadioSelect)

@@ -184,3 +184,67 @@ class NetworkUserObjectPermission(UserObjectPermissionBase):
 
 class NetworkGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Network, on_delete=models.CASCADE)
+
+
+class IdeaStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CONVERTED = "converted", _("became a network")
+    ARCHIVED = "archived", _("archived")
+
+
+class NetworkIdea(models.Model):
+    """A problem worth a network (idea → team → working group): anyone proposes one,
+    colleagues mark interest, a coordinator turns it into a network."""
+
+    question = models.CharField(_("the question"), max_length=200)
+    why = models.TextField(_("why it matters"), max_length=3000)
+    cities = models.ManyToManyField("accounts.Organisation", verbose_name=_("cities facing it"),
+                                    blank=True, related_name="network_ideas")
+    topics = models.ManyToManyField("accounts.Topic", verbose_name=_("topics"), blank=True,
+                                    related_name="network_ideas")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"),
+                                    null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=IdeaStatus,
+                              default=IdeaStatus.OPEN)
+    network = models.ForeignKey(Network, verbose_name=_("network"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="ideas")
+
+    class Meta:
+        ordering = ["-last_activity_at", "-pk"]
+        verbose_name = _("network idea")
+        verbose_name_plural = _("network ideas")
+        indexes = [models.Index(fields=["status", "-last_activity_at"], name="idea_status_idx")]
+
+    def __str__(self):
+        return self.question
+
+
+class IdeaInterest(models.Model):
+    """"Ich mache mit": the person would join a network on this idea."""
+
+    idea = models.ForeignKey(NetworkIdea, on_delete=models.CASCADE, related_name="interests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="idea_interests")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("idea", "user", name="idea_interest_unique")]
+
+    def __str__(self):
+        return f"{self.user} – {self.idea}"
+
+
+class IdeaComment(models.Model):
+    idea = models.ForeignKey(NetworkIdea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    body = models.TextField(_("comment"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]

@@ -126,3 +126,29 @@ def access_workspace(user, slug: str) -> Network:
     if not can_read_workspace(user, network):
         raise not_found()
     return network
+
+
+# --- Network ideas: proposed, discussed and supported by everyone on the platform -------
+
+def can_view_idea(user, idea) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_take_part_in_idea(user, idea) -> bool:
+    """Mark interest and comment, while the idea is open."""
+    from .models import IdeaStatus
+
+    return can_view_idea(user, idea) and idea.status == IdeaStatus.OPEN
+
+
+def can_convert_idea(user, idea) -> bool:
+    return can_take_part_in_idea(user, idea) and can_found_network(user)
+
+
+def access_idea(user, pk):
+    from .selectors import idea_list_visible_to
+
+    idea = idea_list_visible_to(user=user, status="").filter(pk=pk).first()
+    if idea is None:
+        raise not_found()
+    return idea

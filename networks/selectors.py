@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from intranet.accounts.models import Topic
+from intranet.accounts.models import Organisation, Topic
 
 from .models import (
     Document,
@@ -201,3 +201,34 @@ def invitations_for(*, user) -> QuerySet[Membership]:
         return Membership.objects.none()
     return (Membership.objects.filter(user=user, state=MemberState.INVITED)
             .select_related("network", "invited_by").order_by("-created_at", "pk"))
+
+
+# --- Network ideas ----------------------------------------------------------------------
+
+def idea_list_visible_to(*, user, status: str = "open") -> QuerySet:
+    from .models import IdeaComment, IdeaInterest, NetworkIdea
+
+    if not (user and user.is_authenticated and user.is_active):
+        return NetworkIdea.objects.none()
+    ideas = NetworkIdea.objects.all()
+    if status:
+        ideas = ideas.filter(status=status)
+    return ideas.annotate(
+        interest_count=Subquery(IdeaInterest.objects.filter(idea=OuterRef("pk")).values(
+            "idea").annotate(n=Count("pk")).values("n")),
+        comment_count=Subquery(IdeaComment.objects.filter(idea=OuterRef("pk")).values(
+            "idea").annotate(n=Count("pk")).values("n")),
+        my_interest=Exists(IdeaInterest.objects.filter(idea=OuterRef("pk"), user=user)),
+    ).select_related("proposed_by__organisation", "network").prefetch_related(
+        Prefetch("cities", queryset=Organisation.objects.order_by("name")),
+        Prefetch("topics", queryset=Topic.objects.order_by("name")),
+    ).order_by("-last_activity_at", "-pk")
+
+
+def interested_people_of(*, idea) -> QuerySet:
+    return User.objects.filter(idea_interests__idea=idea, is_active=True).select_related(
+        "organisation").order_by("name")
+
+
+def comments_of(*, idea) -> QuerySet:
+    return idea.comments.select_related("author__organisation").order_by("created_at", "pk")

@@ -20,6 +20,7 @@ from .files import validate_upload
 from .models import (
     Document,
     DocumentVersion,
+    IdeaInterest,
     MemberRole,
     Membership,
     MemberState,
@@ -68,7 +69,7 @@ def _url(network: Network, name: str = "networks:detail") -> str:
 # --- Founding and describing ------------------------------------------------------------
 
 # Paths under /netzwerke/ that are pages of their own, not networks (networks/urls.py).
-RESERVED_SLUGS = frozenset({"gruenden", "aufgaben"})
+RESERVED_SLUGS = frozenset({"gruenden", "aufgaben", "ideen"})
 
 
 def _unique_slug(name: str) -> str:
@@ -401,3 +402,96 @@ def document_upload(*, network: Network, actor, upload, title: str = "",
     audit_record(actor=actor, action="document.upload", target=document, version=number)
     _touch(network)
     return version
+
+
+# --- Network ideas: from idea to team to working group ----------------------------------
+
+def _ensure_open(idea) -> None:
+    from .models import IdeaStatus
+
+    if idea.status != IdeaStatus.OPEN:
+        raise ConflictError(_("This idea is no longer open."))
+
+
+@transaction.atomic
+def idea_propose(*, author, question: str, why: str, cities: Iterable = (),
+                 topics: Iterable = ()):
+    from .models import NetworkIdea
+
+    idea = NetworkIdea(question=question.strip(), why=why.strip(), proposed_by=author)
+    idea.full_clean()
+    idea.save()
+    idea.cities.set(cities)
+    idea.topics.set(topics)
+    IdeaInterest.objects.create(idea=idea, user=author)  # who proposes, takes part
+    audit_record(actor=author, action="idea.propose", target=idea)
+    return idea
+
+
+@transaction.atomic
+def idea_set_interest(*, idea, user, interested: bool) -> bool:
+    _ensure_open(idea)
+    if not permissions.can_take_part_in_idea(user, idea):
+        raise PermissionDenied
+    if interested:
+        _created = IdeaInterest.objects.get_or_create(idea=idea, user=user)[1]
+        if _created:
+            type(idea).objects.filter(pk=idea.pk).update(last_activity_at=timezone.now())
+    else:
+        IdeaInterest.objects.filter(idea=idea, user=user).delete()
+    return interested
+
+
+@transaction.atomic
+def idea_comment(*, idea, author, body: str):
+    from .models import IdeaComment
+
+    _ensure_open(idea)
+    if not permissions.can_take_part_in_idea(author, idea):
+        raise PermissionDenied
+    comment = IdeaComment(idea=idea, author=author, body=body.strip())
+    comment.full_clean()
+    comment.save()
+    type(idea).objects.filter(pk=idea.pk).update(last_activity_at=timezone.now())
+    if idea.proposed_by and idea.proposed_by.pk != author.pk:
+        notify(recipients=[idea.proposed_by],
+               url=reverse("networks:idea", args=[idea.pk]),
+               text=(gettext_lazy("%(name)s commented on your idea “%(idea)s”."),
+                     {"name": author.name, "idea": idea.question}))
+    return comment
+
+
+@transaction.atomic
+def idea_convert(*, idea, actor, name: str, visibility: str = Visibility.OPEN) -> Network:
+    """Found a network on the idea in one step and invite everyone who marked interest."""
+    from .models import IdeaStatus
+
+    idea = type(idea).objects.select_for_update().get(pk=idea.pk)
+    _ensure_open(idea)
+    if not permissions.can_convert_idea(actor, idea):
+        raise PermissionDenied(_("Coordinators, service staff and steering turn ideas into "
+                                 "networks."))
+    network = network_found(founder=actor, name=name or idea.question, mandate=idea.question,
+                            goals=idea.why, topics=idea.topics.all(), visibility=visibility)
+    interested = [i.user for i in idea.interests.select_related("user")
+                  if i.user.is_active and i.user.pk != actor.pk]
+    for person in interested:
+        membership_invite(network=network, user=person, actor=actor)
+    idea.status, idea.network = IdeaStatus.CONVERTED, network
+    idea.save(update_fields=["status", "network"])
+    audit_record(actor=actor, action="idea.convert", target=idea, network=network.slug,
+                 invited=len(interested))
+    return network
+
+
+def idea_archive_stale(*, days: int) -> int:
+    """Archive open ideas in which nobody has shown interest or commented for ``days`` days."""
+    from .models import IdeaStatus, NetworkIdea
+
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    stale = NetworkIdea.objects.filter(status=IdeaStatus.OPEN, last_activity_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True))
+    NetworkIdea.objects.filter(pk__in=ids).update(status=IdeaStatus.ARCHIVED)
+    for pk in ids:
+        audit_record(actor=None, action="idea.archive", target=NetworkIdea(pk=pk))
+    return len(ids)

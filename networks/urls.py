@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import idea_views, views
 
 app_name = "networks"
 urlpatterns = [
     path("", views.network_list, name="list"),
     path("gruenden/", views.network_found, name="found"),
     path("aufgaben/", views.my_tasks, name="my_tasks"),
+    path("ideen/", idea_views.idea_list, name="ideas"),
+    path("ideen/<int:pk>/", idea_views.idea_detail, name="idea"),
+    path("ideen/<int:pk>/interesse/", idea_views.idea_interest, name="idea_interest"),
+    path("ideen/<int:pk>/umsetzen/", idea_views.idea_convert, name="idea_convert"),
     path("<slug:slug>/", views.network_detail, name="detail"),
     path("<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
     path("<slug:slug>/mitglieder/", views.network_members, name="members"),

@@ -262,6 +262,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "archive-stale-ideas": {"task": "networks.tasks.archive_stale_ideas",
+                            "schedule": 24 * 60 * 60},
+}
+IDEA_STALE_DAYS = int(env("IDEA_STALE_DAYS", "120"))
 
 # --- Search (DESIGN §4) -----------------------------------------------------------------
 SEARCH_URL = env("SEARCH_URL")

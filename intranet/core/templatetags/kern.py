@@ -44,7 +44,8 @@ def kern_field(field):
         kind = "choices"
     elif isinstance(widget, forms.Select):
         kind = "select"
+    # Option groups render option by option in the template; rendering the whole widget
+    # as well would run a model choice field's query a second time.
+    widget_html = "" if kind == "choices" else field.as_widget(attrs=attrs)
     return render_to_string(
-        "includes/field.html",
-        {"field": field, "widget_html": field.as_widget(attrs=attrs), "kind": kind},
-    )
+        "includes/field.html", {"field": field, "widget_html": widget_html, "kind": kind})
