@@ -7,7 +7,13 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Expert networks")
 
     def ready(self):
-        from intranet.core.models import register_audit_actions
+        from intranet.core.models import register_audit_actions, register_audit_hider
+
+        from .selectors import documents_hidden_from, networks_hidden_from
+
+        register_audit_hider("networks.network", networks_hidden_from)
+        register_audit_hider("networks.document", documents_hidden_from)
+        register_audit_hider("networks.networkidea", lambda user, ids: set())
 
         register_audit_actions({
             "network.found": _("Network founded"),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.accounts.models import Organisation, Topic
-from intranet.core.widgets import LightSelect
+from intranet.core.widgets import FlatChoices, LightSelect
 
 from .models import MemberRole, Status, TaskState, Visibility
 
@@ -31,7 +31,7 @@ class NetworkFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *Status.choices]
         self.fields["topic"].choices = [("", _("All")), *topics]
-        self.fields["organisation"].choices = [("", _("All")), *organisations]
+        self.fields["organisation"].choices = FlatChoices([("", _("All")), *organisations])
 
 
 class NetworkForm(forms.Form):

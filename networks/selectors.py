@@ -199,7 +199,9 @@ def invitations_for(*, user) -> QuerySet[Membership]:
     confidential one, so that the invitation can be answered (access_network_to_answer)."""
     if not user.is_authenticated:
         return Membership.objects.none()
+    # A dissolved network takes no new members: its invitations are void.
     return (Membership.objects.filter(user=user, state=MemberState.INVITED)
+            .exclude(network__status=Status.DISSOLVED)
             .select_related("network", "invited_by").order_by("-created_at", "pk"))
 
 
@@ -232,3 +234,17 @@ def interested_people_of(*, idea) -> QuerySet:
 
 def comments_of(*, idea) -> QuerySet:
     return idea.comments.select_related("author__organisation").order_by("created_at", "pk")
+
+
+# --- For the audit log: which of these objects may the person not see? ------------------
+
+def networks_hidden_from(user, ids) -> set[int]:
+    ids = {int(pk) for pk in ids}
+    return ids - set(network_list_visible_to(user=user).filter(pk__in=ids).values_list(
+        "pk", flat=True))
+
+
+def documents_hidden_from(user, ids) -> set[int]:
+    ids = {int(pk) for pk in ids}
+    readable = Document.objects.filter(pk__in=ids, network__in=workspaces_readable_by(user=user))
+    return ids - set(readable.values_list("pk", flat=True))

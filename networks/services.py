@@ -131,8 +131,10 @@ def membership_join(*, network: Network, user) -> Membership:
     if not permissions.can_join(user, network):
         raise PermissionDenied(_("You cannot join this network."))
     if network.visibility == Visibility.OPEN:
-        membership = Membership.objects.create(network=network, user=user,
-                                               joined_at=timezone.now())
+        # A request from when the network was "on request" simply becomes the membership.
+        membership = membership or Membership(network=network, user=user)
+        membership.state, membership.joined_at = MemberState.ACTIVE, timezone.now()
+        membership.save()
         _write_grants(membership)
         audit_record(actor=user, action="membership.join", target=network)
         _touch(network)

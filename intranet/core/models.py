@@ -10,6 +10,15 @@ def register_audit_actions(labels: dict[str, str]) -> None:
     AUDIT_ACTION_LABELS.update(labels)
 
 
+# For each object type: ``hidden(user, ids) -> ids the person may not see``. The audit log
+# then shows such objects without their name, so it is no side door into confidential work.
+AUDIT_TARGET_HIDERS: dict = {}
+
+
+def register_audit_hider(target_type: str, hidden) -> None:
+    AUDIT_TARGET_HIDERS[target_type] = hidden
+
+
 class AuditEntry(models.Model):
     """Who did what to what, and when. Written only by services; never changed."""
 

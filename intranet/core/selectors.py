@@ -32,6 +32,22 @@ def audit_entries_visible_to(
     return entries
 
 
+def without_hidden_targets(*, user, entries) -> list[AuditEntry]:
+    """The entries, with the names of objects the person may not see replaced."""
+    from django.utils.translation import gettext as _
+
+    from .models import AUDIT_TARGET_HIDERS
+
+    entries = list(entries)
+    for target_type, hidden in AUDIT_TARGET_HIDERS.items():
+        ids = {e.target_id for e in entries if e.target_type == target_type}
+        hidden_ids = {str(pk) for pk in hidden(user, ids)} if ids else set()
+        for entry in entries:
+            if entry.target_type == target_type and entry.target_id in hidden_ids:
+                entry.target_label = _("confidential (no. %(id)s)") % {"id": entry.target_id}
+    return entries
+
+
 def audit_actions() -> list[str]:
     """The actions the apps registered: no DISTINCT over a log that only grows."""
     from .models import AUDIT_ACTION_LABELS

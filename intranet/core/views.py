@@ -77,8 +77,11 @@ def audit_log(request):
         date_to=filters.get("date_to"),
     )
     if request.GET.get("format") == "csv":
-        return _audit_csv(entries[:AUDIT_CSV_LIMIT])
+        return _audit_csv(selectors.without_hidden_targets(
+            user=request.user, entries=entries[:AUDIT_CSV_LIMIT]))
     page = open_ended_page(entries, request.GET.get("page"), per_page=50)
+    page.object_list = selectors.without_hidden_targets(user=request.user,
+                                                        entries=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_log.html", {

@@ -448,3 +448,22 @@ def test_audit_log_pages_without_counting(client_for, steering, coordinator, cit
     second = client.get(reverse("audit_log"), {"action": "invitation.create", "page": "2"})
     assert not second.context["page"].has_next and len(second.context["page"]) == 5
     assert client.get(reverse("audit_log"), {"page": "-3"}).status_code == 200
+
+
+def test_audit_log_does_not_name_confidential_work_to_non_members(client_for, steering,
+                                                                  coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from networks.services import document_upload, network_found
+
+    network = network_found(founder=coordinator, name=CANARY, mandate="M",
+                            visibility="confidential")
+    document_upload(network=network, actor=coordinator, title=CANARY + " Vermerk",
+                    upload=SimpleUploadedFile("v.pdf", b"%PDF-1.4 vermerk"))
+    client = client_for(steering)
+    page = client.get(reverse("audit_log")).content.decode()
+    export = client.get(reverse("audit_log"), {"format": "csv"}).content.decode()
+    assert CANARY not in page and CANARY not in export
+    assert "document.upload" in export  # the action itself stays visible
+    own = client_for(coordinator)  # a member may see it, but only steering/admin read the log
+    assert own.get(reverse("audit_log")).status_code == 403

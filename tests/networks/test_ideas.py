@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intranet.notifications.models import Notification
-from networks.models import IdeaStatus, MemberState, Membership, NetworkIdea
+from networks.models import IdeaStatus, Membership, MemberState, NetworkIdea
 from networks.services import idea_comment, idea_propose, idea_set_interest
 from networks.tasks import archive_stale_ideas
 from tests.factories import UserFactory

@@ -203,3 +203,15 @@ def test_members_of_a_dissolved_network_stay_as_they_were(make_network, coordina
     with pytest.raises(ConflictError):
         membership_leave(network=network, user=member)
     assert permissions.is_member(member, network)
+
+
+def test_a_request_becomes_membership_when_the_network_turns_open(make_network, coordinator,
+                                                                  outsider):
+    from networks.services import network_update
+
+    network = make_network("on_request")
+    membership_join(network=network, user=outsider)
+    network_update(network=network, actor=coordinator, visibility="open")
+    membership_join(network=network, user=outsider)
+    assert Membership.objects.get(user=outsider).state == MemberState.ACTIVE
+    assert permissions.is_member(outsider, network)
