@@ -1,5 +1,6 @@
 """Demo networks for ``seed_demo``: the themes of the region, in every state."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from intranet.accounts.demo import DEMO_DOMAIN
@@ -8,6 +9,7 @@ from intranet.accounts.models import Topic, User
 from .models import Network, Visibility
 from .permissions import can_found_network
 from .services import (
+    document_upload,
     membership_approve,
     membership_invite,
     membership_join,
@@ -45,6 +47,18 @@ NETWORKS = [
 ]
 
 
+def _demo_documents(network, lead, colleague) -> None:
+    minutes = ContentFile(f"Protokoll der Auftaktsitzung – {network.name}\n\n"
+                          "Teilnehmende Städte stellen ihren Stand vor; Aufgaben siehe "
+                          "Arbeitsbereich.\n".encode(), name="protokoll-auftakt.txt")
+    version = document_upload(network=network, actor=lead, upload=minutes,
+                              title="Protokoll der Auftaktsitzung")
+    second = ContentFile(f"Protokoll der Auftaktsitzung – {network.name} (ergänzt)\n".encode(),
+                         name="protokoll-auftakt.txt")
+    document_upload(network=network, actor=colleague, upload=second,
+                    document=version.document)
+
+
 @transaction.atomic
 def seed_networks() -> int:
     if Network.objects.exists():
@@ -75,6 +89,7 @@ def seed_networks() -> int:
                                         "Ergebnisse für die Bibliothek aufbereiten")):
             task_create(network=network, actor=lead, title=title,
                         assignee=members[number % len(members)].user)
+        _demo_documents(network, lead, members[-1].user)
         networks.append(network)
     if len(networks) < len(NETWORKS):
         return len(networks)
