@@ -55,8 +55,10 @@ def network_list_for_index(*, user, status: str = "", topic: str = "", organisat
     if status:
         networks = networks.filter(status=status)
     if topic:
-        networks = networks.filter(Exists(Network.topics.through.objects.filter(
-            network_id=OuterRef("pk"), topic__slug=topic)))
+        # The topic's few networks as a set, not a lookup per visible network (SQLite runs
+        # a correlated EXISTS once per row of the count: 5,000 networks in make bench).
+        networks = networks.filter(pk__in=Network.topics.through.objects.filter(
+            topic__slug=topic).values("network_id"))
     if organisation:
         networks = networks.filter(Exists(Membership.objects.filter(
             network=OuterRef("pk"), state=MemberState.ACTIVE,

@@ -23,6 +23,9 @@ from intranet.core.access import access_rule
 
 REFERENCE_ROWS = 50
 REFERENCE_VIEW_QUERIES = 2  # 1: the 50 newest people with their organisation; 2: their topics
+# What base.html itself asks on every page (and the bare view does not): the header's unread
+# count of notifications (intranet.core.context_processors).
+BASE_TEMPLATE_QUERIES = 1
 
 REFERENCE_TEMPLATE = """{% extends "base.html" %}{% load i18n %}
 {% block title %}Benchmark reference{% endblock %}

@@ -10,11 +10,18 @@ what the services would have written, without the per-row cost of calling them:
 * roles: one coordinator per city (two in cities of more than 30 people), everyone else
   ``member``; the coordinators' guardian grant on their own city, as ``user_set_roles``
   writes it;
-* audit entries: a few per person, spread over three years.
+* audit entries: a few per person, spread over three years;
+* expert networks (≈60 % open, 30 % on request, 10 % confidential; ≈80 % active, 10 %
+  continued, 10 % dissolved) with 1–3 topics, 3–30 active members from across the cities
+  (1–2 leads), a few requests and invitations, the guardian grants ``membership_*`` writes
+  (``view_network`` for every active member, ``lead_network`` for leads), 0–40 tasks and
+  documents with 1–3 versions (every version points at the same small file, written once).
 
 Two personas are returned: ``member`` (a member of the largest city, with a complete
 profile) and ``steering`` (a coordinator of the same city who also sits in process
-steering and may read the audit log).
+steering and may read the audit log). ``member`` belongs to ten networks, among them the
+*workspace*: a network of the same size at every scale with many members, tasks and
+documents, whose pages are measured; one invitation and one request of theirs are pending.
 """
 
 import random
@@ -24,8 +31,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import slugify
 
 from intranet.accounts.demo import CITIES, FIRST_NAMES, LAST_NAMES, POSITIONS
 from intranet.accounts.models import (
@@ -38,6 +48,19 @@ from intranet.accounts.models import (
     UserRole,
 )
 from intranet.core.models import AuditEntry
+from networks.models import (
+    Document,
+    DocumentVersion,
+    MemberRole,
+    Membership,
+    MemberState,
+    Network,
+    NetworkUserObjectPermission,
+    Status,
+    Task,
+    TaskState,
+    Visibility,
+)
 
 UNUSABLE_PASSWORD = "!benchmark"  # starts with "!": nobody can sign in with a password
 COMMON_WORD = "Klima"  # in some positions, biographies and a topic: about half the people
@@ -54,6 +77,50 @@ AUDIT_ACTIONS = [
 ]
 BATCH = 2000
 
+NETWORK_THEMES = [
+    "Starkregenvorsorge", "Baumrigolen", "Tiny Forest", "Financial Engineering",
+    "Hitzeaktionsplanung", "Umweltbildung", "Biodiversität", "Schwammstadt", "Entsiegelung",
+    "Dach- und Fassadenbegrünung", "Regenwassernutzung", "Stadtbäume", "Fördermittel",
+    "Klimaanpassung", "Beteiligung", "Grünflächenpflege", "Trinkbrunnen", "Hitzeschutz",
+    "Gewässerentwicklung", "Überflutungsvorsorge",
+]
+NETWORK_ASPECTS = [
+    "im Bestand", "in Neubaugebieten", "an Schulen", "in Kitas", "in Gewerbegebieten",
+    "auf Schulhöfen", "in Quartieren", "an Straßen", "auf Parkplätzen", "im Ehrenamt",
+    "in der Verwaltung", "mit Wohnungsunternehmen", "mit der Wasserwirtschaft",
+    "für Pflegeheime", "in Innenstädten", "auf Friedhöfen", "an Bahnhöfen", "in Parks",
+    "mit Sportvereinen", "im ländlichen Raum", "mit der Feuerwehr", "für Senioren",
+    "mit Landwirten", "an Gewässern", "in Förderprogrammen",
+]
+MANDATES = [
+    "Wie setzen wir {theme} {aspect} um, und was lernen die Städte voneinander?",
+    "Welche Lösungen für {theme} {aspect} haben sich bewährt, welche nicht?",
+    "Wie finanzieren und pflegen wir {theme} {aspect} dauerhaft?",
+    "Was brauchen die Kommunen, um {theme} {aspect} schneller umzusetzen?",
+]
+GOALS = [
+    "Ein gemeinsamer Leitfaden mit Beispielen aus den Städten.",
+    "Musterausschreibungen und Regeldetails für alle Städte.",
+    "Eine Übersicht der Förderprogramme und ein Musterantrag.",
+    "",
+]
+TASK_TITLES = [
+    "Bestandsaufnahme der Städte", "Entwurf abstimmen", "Ergebnisse aufbereiten",
+    "Termin mit der Wasserwirtschaft", "Fördermittel recherchieren", "Protokoll verschicken",
+    "Beispiele sammeln", "Kosten vergleichen", "Workshop vorbereiten", "Fragebogen auswerten",
+]
+DOCUMENT_TITLES = [
+    "Protokoll", "Leitfaden (Entwurf)", "Kostenvergleich", "Maßnahmenkatalog",
+    "Präsentation", "Umfrageergebnisse", "Musterausschreibung", "Fördermittelübersicht",
+]
+# Every document version points at this one small file (written once, never per row).
+BENCH_FILE = "private/networks/benchmark/protokoll.pdf"
+BENCH_FILE_CONTENT = b"%PDF-1.4\n% Klima.Werk benchmark\n%%EOF\n"
+# The workspace the benchmark measures: the same size at every scale.
+WORKSPACE = {"members": 45, "leads": 2, "requested": 3, "invited": 2, "tasks": 40,
+             "documents": 30, "member_tasks": 6}
+WORKSPACE_TOPIC = "schwammstadt"  # also the topic of the filtered network list
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -61,13 +128,15 @@ class Scale:
     organisations: int
     people: int
     audit_per_person: int
+    networks: int
     requests: int  # timed requests per page unless --bench-requests says otherwise
 
 
 SCALES = {
-    "region": Scale("region", organisations=17, people=400, audit_per_person=4, requests=50),
+    "region": Scale("region", organisations=17, people=400, audit_per_person=4, networks=25,
+                    requests=50),
     "nation": Scale("nation", organisations=2000, people=50_000, audit_per_person=4,
-                    requests=30),
+                    networks=5000, requests=30),
 }
 
 
@@ -78,6 +147,8 @@ class Dataset:
     steering: User
     city: Organisation
     person: User  # a colleague whose profile page is measured
+    network: Network  # the workspace: the member's largest network
+    topic: str  # the slug of a topic for the filtered network list
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -130,6 +201,207 @@ def _organisations(scale: Scale) -> list[Organisation]:
         slug="eglv", name="Emschergenossenschaft und Lippeverband (Serviceorganisation)",
         kind=OrganisationKind.SERVICE, region="Emscher-Lippe"))
     return organisations
+
+
+def _weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
+    return rng.choices([value for value, _ in choices], weights=[w for _, w in choices])[0]
+
+
+VISIBILITY_MIX = [(Visibility.OPEN, 60), (Visibility.ON_REQUEST, 30),
+                  (Visibility.CONFIDENTIAL, 10)]
+STATUS_MIX = [(Status.ACTIVE, 80), (Status.CONTINUED, 10), (Status.DISSOLVED, 10)]
+TASK_STATE_MIX = [(TaskState.OPEN, 50), (TaskState.DOING, 20), (TaskState.DONE, 30)]
+# The member's own networks besides the workspace (networks 1–9): (visibility, status, role).
+MEMBER_NETWORKS = [
+    (Visibility.OPEN, Status.ACTIVE, MemberRole.LEAD),
+    (Visibility.OPEN, Status.ACTIVE, MemberRole.MEMBER),
+    (Visibility.OPEN, Status.ACTIVE, MemberRole.MEMBER),
+    (Visibility.OPEN, Status.ACTIVE, MemberRole.MEMBER),
+    (Visibility.ON_REQUEST, Status.ACTIVE, MemberRole.MEMBER),
+    (Visibility.ON_REQUEST, Status.ACTIVE, MemberRole.MEMBER),
+    (Visibility.CONFIDENTIAL, Status.ACTIVE, MemberRole.MEMBER),
+    (Visibility.OPEN, Status.CONTINUED, MemberRole.MEMBER),
+    (Visibility.OPEN, Status.DISSOLVED, MemberRole.MEMBER),
+]
+# Networks 10 and 11: the member is invited to a confidential one and asked to join one.
+MEMBER_PENDING = [(Visibility.CONFIDENTIAL, MemberState.INVITED),
+                  (Visibility.ON_REQUEST, MemberState.REQUESTED)]
+
+
+def _bench_file() -> str:
+    """The one file all document versions share (MEDIA_ROOT of the test settings)."""
+    if default_storage.exists(BENCH_FILE):
+        return BENCH_FILE
+    return default_storage.save(BENCH_FILE, ContentFile(BENCH_FILE_CONTENT))
+
+
+def _networks(scale: Scale, rng: random.Random, timings: dict[str, float], *, now,
+              people: list[User], coordinators: list[User], member: User,
+              topics: list[Topic]) -> tuple[Network, dict[str, int]]:
+    """Networks with topics, memberships, grants, tasks and documents; network 0 is the
+    workspace, networks 1–11 hold the member's memberships (see MEMBER_NETWORKS)."""
+    two_years = 2 * 365 * 24 * 3600
+    today = timezone.localdate()
+    others = [p for p in people if p.pk != member.pk]  # the member joins only where told
+    founders = [p for p in coordinators if p.pk != member.pk]
+    topic_by_slug = {t.slug: t for t in topics}
+
+    with _step(timings, "networks"):
+        networks = []
+        for n in range(scale.networks):
+            if n == 0:
+                theme, aspect = "Schwammstadt", "im Bestand"
+                visibility, status = Visibility.ON_REQUEST, Status.ACTIVE
+            else:
+                theme = NETWORK_THEMES[rng.randrange(len(NETWORK_THEMES))]
+                aspect = NETWORK_ASPECTS[rng.randrange(len(NETWORK_ASPECTS))]
+                visibility, status = _weighted(rng, VISIBILITY_MIX), _weighted(rng, STATUS_MIX)
+                if n <= len(MEMBER_NETWORKS):
+                    visibility, status, _ = MEMBER_NETWORKS[n - 1]
+                elif n <= len(MEMBER_NETWORKS) + len(MEMBER_PENDING):
+                    visibility, status = MEMBER_PENDING[n - len(MEMBER_NETWORKS) - 1][0], \
+                        Status.ACTIVE
+            name = f"{theme} {aspect}"
+            founded_at = now - timedelta(seconds=rng.randrange(two_years))
+            network = Network(
+                slug=slugify(name) if n == 0 else f"{slugify(name)[:70]}-{n}",
+                name=name,
+                mandate=rng.choice(MANDATES).format(theme=theme, aspect=aspect),
+                goals=rng.choice(GOALS), visibility=visibility, status=status,
+                founded_by=rng.choice(founders), founded_at=founded_at,
+                last_activity_at=founded_at + (now - founded_at) * rng.random(),
+            )
+            if status == Status.DISSOLVED:
+                network.ended_at = founded_at + (now - founded_at) * rng.uniform(0.5, 1)
+                network.end_summary = f"Der Leitfaden „{name}“ ist fertig."
+                network.end_results = "Veröffentlicht in der Bibliothek (Wissen)."
+            elif status == Status.CONTINUED:
+                network.end_summary = "Die Aufgabe bleibt; das Netzwerk besteht weiter."
+            networks.append(network)
+        networks = Network.objects.bulk_create(networks, batch_size=BATCH)
+        workspace = networks[0]
+
+        through = Network.topics.through
+        links = [through(network_id=workspace.pk, topic_id=topic_by_slug[slug].pk)
+                 for slug in (WORKSPACE_TOPIC, "regenwasserbewirtschaftung", "klimaanpassung")]
+        for network in networks[1:]:
+            for topic in rng.sample(topics, rng.choice([1, 1, 2, 2, 3])):
+                links.append(through(network_id=network.pk, topic_id=topic.pk))
+        through.objects.bulk_create(links, batch_size=BATCH)
+
+    with _step(timings, "memberships and grants"):
+        view = Permission.objects.get(content_type__app_label="networks",
+                                      codename="view_network")
+        lead = Permission.objects.get(content_type__app_label="networks",
+                                      codename="lead_network")
+        memberships, grants = [], []
+        active_of: dict[int, list[int]] = {}  # network pk → its active members' pks
+
+        def add(network, user_id, role=MemberRole.MEMBER, state=MemberState.ACTIVE):
+            active = state == MemberState.ACTIVE
+            memberships.append(Membership(
+                network_id=network.pk, user_id=user_id, role=role, state=state,
+                joined_at=network.founded_at if active else None,
+                invited_by_id=network.founded_by_id if state == MemberState.INVITED else None))
+            if active:
+                active_of.setdefault(network.pk, []).append(user_id)
+                grants.append(NetworkUserObjectPermission(
+                    permission=view, user_id=user_id, content_object_id=network.pk))
+                if role == MemberRole.LEAD:
+                    grants.append(NetworkUserObjectPermission(
+                        permission=lead, user_id=user_id, content_object_id=network.pk))
+
+        for n, network in enumerate(networks):
+            pending = network.status != Status.DISSOLVED
+            if n == 0:
+                size, second_lead = WORKSPACE["members"], True
+                requested, invited = WORKSPACE["requested"], WORKSPACE["invited"]
+            else:
+                size, second_lead = 3 + int(27 * rng.random() ** 1.5), rng.random() < 0.5
+                requested = (rng.choice([0, 0, 1, 2, 3])
+                             if pending and network.visibility == Visibility.ON_REQUEST else 0)
+                invited = rng.choice([0, 0, 0, 1, 2]) if pending else 0
+            own_role = None
+            if n == 0:
+                own_role = MemberRole.MEMBER
+            elif n <= len(MEMBER_NETWORKS):
+                own_role = MEMBER_NETWORKS[n - 1][2]
+            chosen = rng.sample(others, size + requested + invited)
+            chosen = [p for p in chosen if p.pk != network.founded_by_id]
+            add(network, network.founded_by_id, MemberRole.LEAD)
+            members = size - 1
+            if own_role is not None:
+                add(network, member.pk, own_role)
+                members -= 1
+            for index, person in enumerate(chosen[:members]):
+                add(network, person.pk, MemberRole.LEAD if index == 0 and second_lead
+                    else MemberRole.MEMBER)
+            rest = chosen[members:]
+            for person in rest[:requested]:
+                add(network, person.pk, state=MemberState.REQUESTED)
+            for person in rest[requested:requested + invited]:
+                add(network, person.pk, state=MemberState.INVITED)
+            if len(MEMBER_NETWORKS) < n <= len(MEMBER_NETWORKS) + len(MEMBER_PENDING):
+                add(network, member.pk, state=MEMBER_PENDING[n - len(MEMBER_NETWORKS) - 1][1])
+        Membership.objects.bulk_create(memberships, batch_size=BATCH)
+        NetworkUserObjectPermission.objects.bulk_create(grants, batch_size=BATCH)
+
+    with _step(timings, "tasks"):
+        tasks = []
+        for n, network in enumerate(networks):
+            active = active_of[network.pk]
+            count = WORKSPACE["tasks"] if n == 0 else rng.randint(0, 40)
+            for t in range(count):
+                if n == 0 and t < WORKSPACE["member_tasks"]:
+                    assignee = member.pk
+                else:
+                    assignee = rng.choice(active) if rng.random() < 0.85 else None
+                state = (TaskState.DONE if network.status == Status.DISSOLVED
+                         and rng.random() < 0.8 else _weighted(rng, TASK_STATE_MIX))
+                due = (None if rng.random() < 0.3
+                       else today + timedelta(days=rng.randint(-60, 90)))
+                tasks.append(Task(
+                    network_id=network.pk, title=rng.choice(TASK_TITLES),
+                    description=("Bitte bis zum nächsten Treffen erledigen und im Protokoll "
+                                 "festhalten." if rng.random() < 0.5 else ""),
+                    assignee_id=assignee, due=due, state=state,
+                    created_by_id=rng.choice(active)))
+        Task.objects.bulk_create(tasks, batch_size=BATCH)
+
+    with _step(timings, "documents"):
+        file_name = _bench_file()
+        documents, uploaders = [], []
+        for n, network in enumerate(networks):
+            active = active_of[network.pk]
+            count = WORKSPACE["documents"] if n == 0 else rng.randint(0, 10)
+            for _ in range(count):
+                author = rng.choice(active)
+                documents.append(Document(
+                    network_id=network.pk, title=rng.choice(DOCUMENT_TITLES),
+                    created_by_id=author,
+                    updated_at=network.founded_at + (now - network.founded_at) * rng.random()))
+                uploaders.append(active)
+        documents = Document.objects.bulk_create(documents, batch_size=BATCH)
+        versions = []
+        for document, active in zip(documents, uploaders, strict=True):
+            for number in range(1, rng.choice([1, 1, 2, 3]) + 1):
+                versions.append(DocumentVersion(
+                    document_id=document.pk, number=number, file=file_name,
+                    original_name=f"{slugify(document.title)}-v{number}.pdf",
+                    content_type="application/pdf", size=len(BENCH_FILE_CONTENT),
+                    uploaded_by_id=rng.choice(active)))
+        DocumentVersion.objects.bulk_create(versions, batch_size=BATCH)
+
+    counts = {
+        "networks": len(networks),
+        "network topic links": len(links),
+        "memberships": len(memberships),
+        "network grants": len(grants),
+        "tasks": len(tasks),
+        "documents": len(documents),
+        "document versions": len(versions),
+    }
+    return workspace, counts
 
 
 def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
@@ -218,6 +490,10 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
         with _settable_created_at():
             AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
 
+    workspace, network_counts = _networks(scale, rng, timings, now=now, people=people,
+                                          coordinators=coordinators, member=member,
+                                          topics=topics)
+
     if connection.vendor == "postgresql":
         # Production PostgreSQL has planner statistics (autovacuum analyses new tables);
         # rows written in this still-open transaction have none until ANALYZE.
@@ -231,6 +507,7 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
         "topic links": User.topics.through.objects.count(),
         "roles": UserRole.objects.count(),
         "audit entries": AuditEntry.objects.count(),
+        **network_counts,
     }
     return Dataset(scale=scale, member=member, steering=steering, city=city, person=person,
-                   counts=counts, timings=timings)
+                   network=workspace, topic=WORKSPACE_TOPIC, counts=counts, timings=timings)
