@@ -14,6 +14,8 @@ PAGES = [
     ("start", "/"), ("personen", "/personen/"), ("person", "/personen/1/"),
     ("staedte", "/staedte/"), ("stadt", "/staedte/bochum/"), ("einladungen", "/einladungen/"),
     ("protokoll", "/steuerung/protokoll/"), ("einstellungen", "/profil/einstellungen/"),
+    ("netzwerke", "/netzwerke/"), ("netzwerk", "/netzwerke/starkregenvorsorge/"),
+    ("netzwerk-ideen", "/netzwerke/ideen/"), ("meine-aufgaben", "/netzwerke/aufgaben/"),
 ]
 
 
