@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from intranet.accounts import selectors as account_selectors
 from intranet.core.access import access_rule, not_found
 from intranet.core.errors import ConflictError
+from intranet.core.forms import copy_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -54,13 +55,6 @@ DOCUMENTS_PER_PAGE = 50
 ON_NETWORK_PAGE = 8  # tasks and documents the network page shows before "all …"
 
 
-def _copy_errors(form, error: ValidationError, rename: dict | None = None) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = (rename or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _refused(request, network, error: ConflictError, fallback: str = ""):
@@ -123,7 +117,7 @@ def network_found(request):
         try:
             network = services.network_found(founder=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         else:
             messages.success(request, _("The network %(name)s has been founded. You are its "
                                         "lead.") % {"name": network.name})
@@ -191,7 +185,7 @@ def network_edit(request, slug: str):
         try:
             services.network_update(network=network, actor=request.user, topics=topics, **data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         except ConflictError as error:
             return _refused(request, network, error)
         else:
@@ -289,7 +283,7 @@ def network_invite(request, slug: str):
                     network=network, user=person, actor=request.user,
                     role=form.cleaned_data["role"])
             except ValidationError as error:
-                _copy_errors(form, error, rename={"user_id": "email"})
+                copy_service_errors(form, error, rename={"user_id": "email"})
             except ConflictError as error:
                 return _refused(request, network, error, fallback="networks:members")
             else:
@@ -394,7 +388,7 @@ def network_tasks(request, slug: str):
                 task = services.task_create(network=network, actor=request.user,
                                             **form.cleaned_data)
             except ValidationError as error:
-                _copy_errors(form, error)
+                copy_service_errors(form, error)
             except ConflictError as error:
                 return _refused(request, network, error)
             else:
@@ -432,7 +426,7 @@ def task_edit(request, slug: str, pk: int):
         try:
             services.task_update(task=task, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         except ConflictError as error:
             return _refused(request, network, error)
         else:
@@ -446,29 +440,39 @@ def task_edit(request, slug: str, pk: int):
 
 # --- Documents --------------------------------------------------------------------------
 
+def _upload(request, network, form_class, document=None):
+    """POST of a new document or a new version: (form to show again, or a response)."""
+    _require(can_contribute(request.user, network), network)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, (_archived(request, network) if network.is_dissolved else None)
+    try:
+        version = services.document_upload(
+            network=network, actor=request.user, upload=form.cleaned_data["file"],
+            title=form.cleaned_data.get("title", ""), document=document)
+    except ValidationError as error:
+        copy_service_errors(form, error)
+        return form, None
+    except ConflictError as error:
+        return form, _refused(request, network, error)
+    if document is None:
+        messages.success(request, _("“%(title)s” has been uploaded.") % {
+            "title": version.document.title})
+        return form, redirect("networks:documents", slug=network.slug)
+    messages.success(request, _("Version %(number)s has been uploaded.") % {
+        "number": version.number})
+    return form, redirect("networks:document", slug=network.slug, pk=document.pk)
+
+
 @access_rule("login: access_workspace; uploading by can_contribute")
 def network_documents(request, slug: str):
     network = access_workspace(request.user, slug)
     may_contribute = can_contribute(request.user, network)
     form = DocumentForm() if may_contribute else None
     if request.method == "POST":
-        _require(may_contribute, network)
-        form = DocumentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                version = services.document_upload(
-                    network=network, actor=request.user, upload=form.cleaned_data["file"],
-                    title=form.cleaned_data["title"])
-            except ValidationError as error:
-                _copy_errors(form, error)
-            except ConflictError as error:
-                return _refused(request, network, error)
-            else:
-                messages.success(request, _("“%(title)s” has been uploaded.") % {
-                    "title": version.document.title})
-                return redirect("networks:documents", slug=network.slug)
-        elif network.is_dissolved:
-            return _archived(request, network)
+        form, response = _upload(request, network, DocumentForm)
+        if response:
+            return response
     documents = selectors.documents_of(network=network)
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "networks/documents.html", {
@@ -490,23 +494,9 @@ def network_document(request, slug: str, pk: int):
     may_contribute = can_contribute(request.user, network)
     form = VersionForm() if may_contribute else None
     if request.method == "POST":
-        _require(may_contribute, network)
-        form = VersionForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                version = services.document_upload(
-                    network=network, actor=request.user, upload=form.cleaned_data["file"],
-                    document=document)
-            except ValidationError as error:
-                _copy_errors(form, error)
-            except ConflictError as error:
-                return _refused(request, network, error)
-            else:
-                messages.success(request, _("Version %(number)s has been uploaded.") % {
-                    "number": version.number})
-                return redirect("networks:document", slug=network.slug, pk=document.pk)
-        elif network.is_dissolved:
-            return _archived(request, network)
+        form, response = _upload(request, network, VersionForm, document=document)
+        if response:
+            return response
     return render(request, "networks/document.html", {
         "network": network, "document": document, "form": form,
         "versions": selectors.versions_of(document=document),
@@ -559,7 +549,7 @@ def network_end(request, slug: str):
                                           summary=data["note"])
                 text = _("%(network)s continues as a standing network.")
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         except ConflictError as error:
             return _refused(request, network, error)
         else:

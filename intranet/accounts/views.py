@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet.core.access import PUBLIC, access_rule, not_found
+from intranet.core.forms import copy_service_errors
 from networks import selectors as network_selectors
 
 from . import selectors, services
@@ -35,12 +36,6 @@ from .permissions import (
 PEOPLE_PER_PAGE = 24
 
 
-def _copy_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @access_rule("login: person_list_visible_to")
@@ -86,7 +81,7 @@ def profile_edit(request):
         try:
             services.profile_update(person=person, actor=request.user, topics=topics, **data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         else:
             messages.success(request, _("Your profile has been saved."))
             response = redirect("person_detail", pk=person.pk)
@@ -218,7 +213,7 @@ def organisation_edit(request, slug: str):
             services.organisation_update(
                 organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         else:
             messages.success(request, _("The page of %(name)s has been saved.") % {
                 "name": organisation.name})
@@ -236,7 +231,7 @@ def invitation_list(request):
         try:
             invitation = services.invitation_create(inviter=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         else:
             messages.success(request, _("An invitation is on its way to %(email)s.") % {
                 "email": invitation.email})
@@ -293,7 +288,7 @@ def invitation_accept(request, token: str):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_service_errors(form, error)
         else:
             from django.contrib.auth import login
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,3 +23,13 @@ class AuditFilterForm(forms.Form):
         self.fields["organisation"].choices = [("", _("All")), *organisations]
         self.fields["action"].choices = [("", _("All"))] + [
             (a, AUDIT_ACTION_LABELS.get(a, a)) for a in actions]
+
+
+def copy_service_errors(form, error: ValidationError, rename: dict | None = None) -> None:
+    """Show a service's ValidationError on the form: at its field, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            field = (rename or {}).get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
