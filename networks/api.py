@@ -272,25 +272,17 @@ class TaskListView(generics.ListCreateAPIView):
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
-def access_task(user, pk: int) -> Task:
-    """A task of a workspace the person may read, or the one 404 for missing and hidden."""
-    task = Task.objects.select_related("network").filter(pk=pk).first()
-    if task is None or not permissions.can_read_workspace(user, task.network):
-        raise not_found()
-    return task
-
-
 class TaskDetailView(APIView):
     access_rule = "login: access_task (can_read_workspace); PATCH can_contribute"
     http_method_names = ["get", "patch", "head", "options"]
 
     @extend_schema(responses=TaskSerializer)
     def get(self, request, pk):
-        return Response(TaskSerializer(access_task(request.user, pk)).data)
+        return Response(TaskSerializer(permissions.access_task(request.user, pk)).data)
 
     @extend_schema(request=TaskSerializer(partial=True), responses=TaskSerializer)
     def patch(self, request, pk):
-        task = access_task(request.user, pk)
+        task = permissions.access_task(request.user, pk)
         _writable(task.network, permissions.can_contribute(request.user, task.network))
         data = TaskSerializer(task, data=request.data, partial=True,
                               context={"members": selectors.members_of(network=task.network)})

@@ -121,6 +121,16 @@ def access_network_to_answer(user, slug: str) -> Network:
         return invitation.network
 
 
+def access_task(user, pk: int):
+    """A task of a workspace the person may read, or the one 404 for missing and hidden."""
+    from .selectors import task_by_id
+
+    task = task_by_id(pk=pk)
+    if task is None or not can_read_workspace(user, task.network):
+        raise not_found()
+    return task
+
+
 def access_workspace(user, slug: str) -> Network:
     network = access_network(user, slug)
     if not can_read_workspace(user, network):

@@ -121,6 +121,11 @@ def tasks_of(*, network: Network, include_done: bool = False) -> QuerySet[Task]:
     return tasks.order_by(*TASK_ORDER)
 
 
+def task_by_id(*, pk: int) -> Task | None:
+    """Only for access_task, which checks the workspace before anything is shown."""
+    return Task.objects.select_related("network").filter(pk=pk).first()
+
+
 def my_tasks_visible_to(*, user, include_done: bool = False,
                         include_archived: bool = True) -> QuerySet[Task]:
     """Tasks assigned to the person, in networks whose workspace they may still read;
