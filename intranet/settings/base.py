@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "intranet.accounts",
     "intranet.notifications",
     "networks",
+    "board",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -263,6 +264,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "unpin-expired-pins": {"task": "board.tasks.unpin_expired_pins", "schedule": 15 * 60},
     "archive-stale-ideas": {"task": "networks.tasks.archive_stale_ideas",
                             "schedule": 24 * 60 * 60},
 }

@@ -1,0 +1,79 @@
+"""Who may see and do what on the notice board: the only place that decides.
+
+A post for one network follows that network (its workspace readers see it); a post for
+selected cities is seen by the people of those cities; hidden posts only by moderators
+and their author.
+"""
+
+from django.utils import timezone
+
+from intranet.core.access import not_found
+from intranet.core.permissions import has_role
+from networks.permissions import can_lead, can_read_workspace
+
+from .models import Audience, Post
+
+MODERATOR_ROLES = ("service",)
+
+
+def is_moderator(user) -> bool:
+    return has_role(user, *MODERATOR_ROLES)
+
+
+def _reaches(user, post: Post) -> bool:
+    if post.audience == Audience.PLATFORM:
+        return True
+    if post.audience == Audience.NETWORK:
+        return post.network is not None and can_read_workspace(user, post.network)
+    return bool(user.organisation_id) and post.cities.filter(pk=user.organisation_id).exists()
+
+
+def can_view_post(user, post: Post) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if post.audience == Audience.NETWORK and not can_read_workspace(user, post.network):
+        return False  # not even its author keeps a network's post after leaving it
+    is_author = post.author_id == user.pk
+    if post.hidden_at and not (is_author or is_moderator(user)):
+        return False
+    return is_author or _reaches(user, post)
+
+
+def can_edit_post(user, post: Post) -> bool:
+    return can_view_post(user, post) and post.author_id == user.pk and not (
+        post.network is not None and post.network.is_dissolved)
+
+
+def can_delete_post(user, post: Post) -> bool:
+    return can_edit_post(user, post) or (can_view_post(user, post) and is_moderator(user))
+
+
+def can_moderate_post(user, post: Post) -> bool:
+    return can_view_post(user, post) and is_moderator(user)
+
+
+def can_pin_post(user, post: Post) -> bool:
+    """Service staff pin platform-wide; a network's leads pin inside their network."""
+    if not can_view_post(user, post):
+        return False
+    if post.audience == Audience.NETWORK:
+        return can_lead(user, post.network)
+    return is_moderator(user)
+
+
+def can_comment(user, post: Post) -> bool:
+    return can_view_post(user, post) and not post.hidden_at and not (
+        post.network is not None and post.network.is_dissolved)
+
+
+def is_expired(post: Post) -> bool:
+    return bool(post.expires_at and post.expires_at <= timezone.now())
+
+
+def access_post(user, pk) -> Post:
+    from .selectors import post_list_visible_to
+
+    post = post_list_visible_to(user=user).filter(pk=pk).first()
+    if post is None:
+        raise not_found()
+    return post
