@@ -45,7 +45,7 @@ def board_visible_to(*, user, category: str = "", topic: str = "", organisation:
     pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
     return posts.annotate(
         pinned_now=Case(When(pinned_now, then=Value(True)), default=Value(False))
-    ).select_related("author", "author_organisation", "network").prefetch_related(
+    ).select_related("author__organisation", "author_organisation", "network").prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("name"))
     ).order_by("-pinned_now", "-created_at", "-pk")
 
@@ -53,3 +53,9 @@ def board_visible_to(*, user, category: str = "", topic: str = "", organisation:
 def archive_visible_to(*, user) -> QuerySet[Post]:
     return post_list_visible_to(user=user).filter(expires_at__lte=timezone.now()).order_by(
         "-expires_at", "-pk")
+
+
+def comments_of(*, post: Post) -> QuerySet:
+    """The visible comments of a post the caller may see (checked by access_post)."""
+    return post.comments.filter(hidden_at__isnull=True).select_related(
+        "author__organisation").order_by("created_at", "pk")

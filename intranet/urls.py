@@ -30,6 +30,7 @@ class SignInRedirect(RedirectView):
 api_v1 = [
     path("", include("intranet.accounts.api_urls")),
     path("", include("networks.api_urls")),
+    path("", include("board.api_urls")),
     path("", include("intranet.notifications.api_urls")),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1,0 +1,114 @@
+"""Posts and comments of API.md, through the same selectors and permissions as the pages."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from networks.permissions import access_network
+
+from . import permissions, selectors, services
+from .models import Audience, Category, Post
+from .serializers import (
+    CommentSerializer,
+    CommentWriteSerializer,
+    PostPatchSerializer,
+    PostSerializer,
+    PostWriteSerializer,
+)
+
+
+class PostFilter(django_filters.FilterSet):
+    network = django_filters.CharFilter(method="noop", max_length=80)
+    category = django_filters.ChoiceFilter(choices=Category.choices, method="noop")
+    topic = django_filters.CharFilter(method="noop", max_length=60)
+    organisation = django_filters.CharFilter(method="noop", max_length=60)
+
+    def noop(self, queryset, name, value):
+        return queryset  # the selector applies the filters; this class validates and documents
+
+
+class PostListView(generics.ListCreateAPIView):
+    access_rule = "login: board_visible_to (post_list_visible_to)"
+    serializer_class = PostSerializer
+    filterset_class = PostFilter
+    queryset = Post.objects.none()  # for the schema; get_queryset reads the selector
+
+    def get_queryset(self):
+        params = self.request.query_params
+        network = None
+        if params.get("network"):
+            network = access_network(self.request.user, params["network"])
+        return selectors.board_visible_to(
+            user=self.request.user, category=params.get("category", ""),
+            topic=params.get("topic", ""), organisation=params.get("organisation", ""),
+            network=network)
+
+    @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})
+    def post(self, request):
+        data = PostWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        slug = fields.pop("network", None)
+        cities = fields.pop("cities", [])
+        if slug:
+            fields.update(audience=Audience.NETWORK, network=access_network(request.user, slug))
+        elif cities:
+            fields.update(audience=Audience.CITIES, cities=cities)
+        post = services.post_create(author=request.user, **fields)
+        return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
+
+
+class PostDetailView(APIView):
+    access_rule = "login: access_post; PATCH can_edit_post, DELETE can_delete_post"
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    @extend_schema(responses=PostSerializer)
+    def get(self, request, pk):
+        return Response(PostSerializer(permissions.access_post(request.user, pk)).data)
+
+    @extend_schema(request=PostPatchSerializer, responses=PostSerializer)
+    def patch(self, request, pk):
+        post = permissions.access_post(request.user, pk)
+        if not permissions.can_edit_post(request.user, post):
+            raise PermissionDenied
+        data = PostPatchSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        topics = fields.pop("topics", None)
+        post = services.post_update(post=post, actor=request.user, topics=topics, **fields)
+        return Response(PostSerializer(post).data)
+
+    @extend_schema(responses={204: OpenApiResponse(description="Deleted.")})
+    def delete(self, request, pk):
+        post = permissions.access_post(request.user, pk)
+        services.post_delete(post=post, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentListView(generics.ListCreateAPIView):
+    access_rule = "login: access_post; POST can_comment"
+    serializer_class = CommentSerializer
+    queryset = Post.objects.none()  # for the schema
+
+    def get_queryset(self):
+        post = permissions.access_post(self.request.user, self.kwargs["pk"])
+        return selectors.comments_of(post=post)
+
+    @extend_schema(request=CommentWriteSerializer, responses={201: CommentSerializer})
+    def post(self, request, pk):
+        post = permissions.access_post(request.user, pk)
+        data = CommentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        parent = None
+        if data.validated_data.get("parent"):
+            parent = selectors.comments_of(post=post).filter(
+                pk=data.validated_data["parent"]).first()
+            if parent is None:
+                raise ValidationError({"parent": _("A reply belongs to the same post.")})
+        comment = services.comment_create(post=post, author=request.user,
+                                          body=data.validated_data["body"], parent=parent)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("posts/", api.PostListView.as_view(), name="api_posts"),
+    path("posts/<int:pk>/", api.PostDetailView.as_view(), name="api_post"),
+    path("posts/<int:pk>/comments/", api.CommentListView.as_view(), name="api_post_comments"),
+]

@@ -1,0 +1,70 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from intranet.accounts.models import Organisation, Topic
+from intranet.accounts.serializers import OrganisationRefSerializer
+
+from .models import Category, Comment, Post
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organisation = OrganisationRefSerializer(allow_null=True)
+
+
+class PostSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(allow_null=True)
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    network = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    pinned = serializers.SerializerMethodField()
+    edited = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "title", "body", "body_html", "category", "audience", "network",
+                  "topics", "author", "created_at", "edited", "expires_at", "pinned"]
+
+    def get_pinned(self, post) -> bool:
+        return bool(getattr(post, "pinned_now", post.is_pinned))
+
+    def get_edited(self, post) -> bool:
+        return post.edited_at is not None
+
+
+class PostWriteSerializer(serializers.Serializer):
+    """What a client may send; everything else (author, audience by itself, pins) is not."""
+
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20000)
+    category = serializers.ChoiceField(choices=Category.choices)
+    network = serializers.SlugField(required=False, allow_null=True, max_length=80)
+    cities = serializers.SlugRelatedField(many=True, required=False, slug_field="slug",
+                                          queryset=Organisation.objects.all())
+    topics = serializers.SlugRelatedField(many=True, required=False, slug_field="slug",
+                                          queryset=Topic.objects.all())
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class PostPatchSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(max_length=20000, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    topics = serializers.SlugRelatedField(many=True, required=False, slug_field="slug",
+                                          queryset=Topic.objects.all())
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "body", "body_html", "author", "parent", "created_at"]
+
+
+class CommentWriteSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+    parent = serializers.IntegerField(required=False, allow_null=True,
+                                      help_text=_("The comment this one answers."))
