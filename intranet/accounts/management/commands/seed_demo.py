@@ -1,10 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from board.demo import seed_board
 from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from networks.demo import seed_ideas, seed_networks
 
 # Each app adds its demo seeder here: a callable returning how many things it created.
-DEMO_SEEDERS = [("people", seed_people), ("networks", seed_networks), ("ideas", seed_ideas)]
+DEMO_SEEDERS = [("people", seed_people), ("networks", seed_networks), ("ideas", seed_ideas),
+                ("board", seed_board)]
 
 
 class Command(BaseCommand):
