@@ -46,6 +46,7 @@ urlpatterns = [
     path("steuerung/protokoll/", core_views.audit_log, name="audit_log"),
     path("", include("intranet.accounts.urls")),
     path("netzwerke/", include("networks.urls")),
+    path("brett/", include("board.urls")),
     path("benachrichtigungen/", include("intranet.notifications.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),

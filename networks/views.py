@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from board import selectors as board_selectors
 from intranet.accounts import selectors as account_selectors
 from intranet.core.access import access_rule, not_found
 from intranet.core.errors import ConflictError
@@ -163,6 +164,8 @@ def network_detail(request, slug: str):
             "tasks": selectors.tasks_of(network=network)[:ON_NETWORK_PAGE],
             "overdue": selectors.overdue_count(network=network),
             "documents": selectors.documents_of(network=network)[:ON_NETWORK_PAGE],
+            "posts": board_selectors.board_visible_to(
+                user=user, network=network).prefetch_related(None)[:5],
         })
     if context["may_lead"]:
         context["pending"] = selectors.pending_of(network=network)

@@ -10,6 +10,7 @@ from .permissions import can_view_audit_log
 NAVIGATION = [
     ("home", _("Start"), "/", None),
     ("networks:list", _("Networks"), "/netzwerke/", None),
+    ("board:list", _("Notice board"), "/brett/", None),
     ("people", _("People"), "/personen/", None),
     ("organisations", _("Cities"), "/staedte/", None),
     ("audit_log", _("Steering"), "/steuerung/", can_view_audit_log),

@@ -1,0 +1,234 @@
+"""The notice board in the browser: thin views over selectors, permissions and services.
+
+Every page of a post reads it through ``access_post``: hidden, missing and not visible
+give the one 404. A write checks its ``can_*`` predicate: 403 for someone who sees the
+post but may not do this.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intranet.accounts import selectors as account_selectors
+from intranet.core.access import access_rule
+from intranet.core.errors import ConflictError
+from intranet.core.forms import copy_service_errors
+from networks.models import Status
+from networks.permissions import is_member
+from networks.selectors import workspaces_readable_by
+
+from . import selectors, services
+from .forms import BERLIN as BERLIN_TZ
+from .forms import BoardFilterForm, CommentForm, PinForm, PostEditForm, PostForm
+from .models import Comment
+from .permissions import (
+    access_post,
+    can_comment,
+    can_delete_post,
+    can_edit_post,
+    can_moderate_post,
+    can_pin_post,
+    is_expired,
+)
+
+POSTS_PER_PAGE = 20
+
+
+def _postable_networks(user):
+    """The networks a person may post in: readable, not dissolved, and a member of it."""
+    networks = workspaces_readable_by(user=user).exclude(status=Status.DISSOLVED).order_by(
+        "name")
+    slugs = [network.slug for network in networks if is_member(user, network)]
+    return networks.filter(slug__in=slugs)
+
+
+# --- The board and the archive ----------------------------------------------------------
+
+@access_rule("login: board_visible_to (post_list_visible_to)")
+def board_list(request):
+    user = request.user
+    networks = list(workspaces_readable_by(user=user).order_by("name").values_list(
+        "slug", "name"))
+    form = BoardFilterForm(
+        request.GET or None,
+        organisations=account_selectors.organisation_choices_visible_to(user=user),
+        topics=account_selectors.topic_choices(),
+        networks=networks,
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    network = None
+    if filters.get("network"):
+        network = workspaces_readable_by(user=user).filter(slug=filters["network"]).first()
+    posts = selectors.board_visible_to(
+        user=user, category=filters.get("category", ""), topic=filters.get("topic", ""),
+        organisation=filters.get("city", ""), network=network)
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "network": network}
+    partial = request.headers.get("HX-Request")
+    return render(request, "board/list_results.html" if partial else "board/list.html",
+                  context)
+
+
+@access_rule("login: archive_visible_to (post_list_visible_to)")
+def board_archive(request):
+    posts = selectors.archive_visible_to(user=request.user).select_related(
+        "author", "author_organisation", "network").prefetch_related("topics")
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "board/archive.html", {"page": page, "query": ""})
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+@access_rule("login: post_create checks the audience (member of the network)")
+def post_create(request):
+    user = request.user
+    networks = _postable_networks(user)
+    cities = account_selectors.organisation_list_visible_to(user=user).order_by("name")
+    initial = {}
+    slug = request.GET.get("network")
+    if slug and networks.filter(slug=slug).exists():
+        initial = {"network": slug, "audience": "network"}
+    form = PostForm(request.POST or None, initial=initial, networks=networks, cities=cities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(author=user, **form.cleaned_data)
+        except ValidationError as error:
+            copy_service_errors(form, error)
+        else:
+            messages.success(request, _("Your post is on the board."))
+            return redirect("board:detail", pk=post.pk)
+    return render(request, "board/post_form.html", {
+        "form": form, "page_title": _("Write a post"), "cancel_url": reverse("board:list"),
+        "submit_label": _("Publish")})
+
+
+@access_rule("login: access_post + can_edit_post")
+def post_edit(request, pk: int):
+    post = access_post(request.user, pk)
+    if not can_edit_post(request.user, post):
+        raise PermissionDenied
+    initial = {"title": post.title, "body": post.body, "category": post.category,
+               "topics": post.topics.all(),
+               "expires_at": post.expires_at.astimezone(BERLIN_TZ).date()
+               if post.expires_at else None}
+    form = PostEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        topics = data.pop("topics")
+        try:
+            services.post_update(post=post, actor=request.user, topics=topics, **data)
+        except ValidationError as error:
+            copy_service_errors(form, error)
+        else:
+            messages.success(request, _("The post has been saved."))
+            return redirect("board:detail", pk=post.pk)
+    return render(request, "board/post_form.html", {
+        "form": form, "post": post, "page_title": _("Edit the post"),
+        "cancel_url": reverse("board:detail", args=[post.pk]), "submit_label": _("Save")})
+
+
+# --- The post's page --------------------------------------------------------------------
+
+def _comments_of(post):
+    replies = Comment.objects.filter(hidden_at__isnull=True).select_related("author")
+    return (post.comments.filter(parent__isnull=True, hidden_at__isnull=True)
+            .select_related("author").prefetch_related(Prefetch("replies", queryset=replies)))
+
+
+@access_rule("login: access_post; comments by can_comment")
+def post_detail(request, pk: int):
+    user = request.user
+    post = access_post(user, pk)
+    may_comment = can_comment(user, post)
+    form = CommentForm(request.POST or None) if may_comment else None
+    if request.method == "POST":
+        if not may_comment:
+            raise PermissionDenied
+        if form.is_valid():
+            parent = None
+            if form.cleaned_data["parent"]:
+                # One level of replies: a reply to a reply answers its top comment.
+                parent = post.comments.filter(pk=form.cleaned_data["parent"]).first()
+                if parent is not None and parent.parent_id:
+                    parent = parent.parent
+            try:
+                services.comment_create(post=post, author=user, parent=parent,
+                                        body=form.cleaned_data["body"])
+            except ValidationError as error:
+                copy_service_errors(form, error)
+            except ConflictError as error:
+                messages.error(request, str(error))
+                return redirect("board:detail", pk=post.pk)
+            else:
+                messages.success(request, _("Your comment has been published."))
+                return redirect("board:detail", pk=post.pk)
+    context = {
+        "post": post,
+        "topics": post.topics.order_by("name"),
+        "comments": _comments_of(post),
+        "form": form,
+        "pin_form": PinForm(),
+        "expired": is_expired(post),
+        "may_edit": can_edit_post(user, post),
+        "may_delete": can_delete_post(user, post),
+        "may_pin": can_pin_post(user, post),
+        "may_moderate": can_moderate_post(user, post),
+    }
+    return render(request, "board/detail.html", context)
+
+
+# --- Actions ----------------------------------------------------------------------------
+
+@require_POST
+@access_rule("login: access_post + can_delete_post")
+def post_delete(request, pk: int):
+    post = access_post(request.user, pk)
+    if not can_delete_post(request.user, post):
+        raise PermissionDenied
+    if request.POST.get("confirmed") != "yes":
+        return render(request, "board/delete_confirm.html", {"post": post})
+    services.post_delete(post=post, actor=request.user)
+    messages.success(request, _("The post has been deleted."))
+    return redirect("board:list")
+
+
+@require_POST
+@access_rule("login: access_post + can_pin_post")
+def post_pin(request, pk: int):
+    post = access_post(request.user, pk)
+    if not can_pin_post(request.user, post):
+        raise PermissionDenied
+    pinned = request.POST.get("pinned", "1") != "0"
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please enter a valid date."))
+        return redirect("board:detail", pk=post.pk)
+    try:
+        services.post_pin(post=post, actor=request.user, pinned=pinned,
+                          until=form.cleaned_data["until"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The post is pinned.") if pinned
+                         else _("The post is no longer pinned."))
+    return redirect("board:detail", pk=post.pk)
+
+
+@require_POST
+@access_rule("login: access_post + can_moderate_post")
+def post_hide(request, pk: int):
+    post = access_post(request.user, pk)
+    if not can_moderate_post(request.user, post):
+        raise PermissionDenied
+    hidden = request.POST.get("hidden", "1") != "0"
+    services.post_hide(post=post, actor=request.user, hidden=hidden)
+    messages.success(request, _("The post is hidden.") if hidden
+                     else _("The post is visible again."))
+    return redirect("board:detail", pk=post.pk)
