@@ -82,3 +82,4 @@ def test_public_pages_answer_without_sign_in(client):
         if rule == PUBLIC:
             response = client.get(path)
             assert response.status_code in (200, 302, 405), path
+
