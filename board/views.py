@@ -18,9 +18,7 @@ from intranet.accounts import selectors as account_selectors
 from intranet.core.access import access_rule
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
-from networks.models import Status
-from networks.permissions import is_member
-from networks.selectors import workspaces_readable_by
+from networks.selectors import networks_member_of, workspaces_readable_by
 
 from . import selectors, services
 from .forms import BERLIN as BERLIN_TZ
@@ -37,14 +35,6 @@ from .permissions import (
 )
 
 POSTS_PER_PAGE = 20
-
-
-def _postable_networks(user):
-    """The networks a person may post in: readable, not dissolved, and a member of it."""
-    networks = workspaces_readable_by(user=user).exclude(status=Status.DISSOLVED).order_by(
-        "name")
-    slugs = [network.slug for network in networks if is_member(user, network)]
-    return networks.filter(slug__in=slugs)
 
 
 # --- The board and the archive ----------------------------------------------------------
@@ -89,7 +79,7 @@ def board_archive(request):
 @access_rule("login: post_create checks the audience (member of the network)")
 def post_create(request):
     user = request.user
-    networks = _postable_networks(user)
+    networks = networks_member_of(user)
     cities = account_selectors.organisation_list_visible_to(user=user).order_by("name")
     initial = {}
     slug = request.GET.get("network")

@@ -140,6 +140,12 @@ def my_tasks_visible_to(*, user, include_done: bool = False,
     return tasks.select_related("network").order_by(*TASK_ORDER)
 
 
+def networks_member_of(user) -> QuerySet[Network]:
+    """The active networks the person belongs to: where they may post, for example."""
+    return network_list_visible_to(user=user).filter(pk__in=_member_grants(user)).exclude(
+        status=Status.DISSOLVED).order_by("name")
+
+
 def workspaces_readable_by(*, user) -> QuerySet[Network]:
     return network_list_visible_to(user=user).filter(
         Q(visibility=Visibility.OPEN) | Q(pk__in=_member_grants(user)))
