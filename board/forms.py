@@ -34,12 +34,30 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class BoardFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False, widget=LightSelect)
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=LightSelect)
     city = forms.ChoiceField(label=_("City or organisation"), required=False,
                              widget=LightSelect)
     network = forms.ChoiceField(label=_("Network"), required=False, widget=LightSelect)
+    unread = forms.BooleanField(label=_("Only unread"), required=False)
 
     def __init__(self, *args, organisations, topics, networks, **kwargs):
         """``organisations``, ``topics`` and ``networks`` are (slug, name) pairs."""
@@ -54,7 +72,8 @@ class PostForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown: **bold**, *italic*, [link](https://…), lists with “- ”."))
+        help_text=_("Markdown: **bold**, *italic*, [link](https://…), lists with “- ”. "
+                    "Mention a colleague with @ and their handle, e.g. @maria.mueller."))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices,
                                  widget=LightSelect)
     audience = forms.ChoiceField(label=_("Who reads it?"), choices=AUDIENCE_CHOICES,
@@ -73,6 +92,10 @@ class PostForm(forms.Form):
         label=_("Expires on"), required=False, widget=DateInput(),
         help_text=_("Optional: after this day the post leaves the board and stays in the "
                     "archive."))
+    files = MultipleFileField(
+        label=_("Files"), required=False,
+        help_text=_("Optional: up to 10 files – PDF, Word, Excel, PowerPoint, OpenDocument, "
+                    "text, CSV or images."))
 
     def __init__(self, *args, networks, cities, **kwargs):
         """``networks``: the networks the author may post in; ``cities``: a queryset."""
@@ -100,7 +123,8 @@ class PostEditForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Markdown is allowed."))
+                           help_text=_("Markdown is allowed. Mention a colleague with @ "
+                                       "and their handle, e.g. @maria.mueller."))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -111,3 +135,8 @@ class PinForm(forms.Form):
 
     def clean_until(self):
         return end_of_day(self.cleaned_data.get("until"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_(
+        "PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV or images."))

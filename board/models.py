@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -42,6 +44,8 @@ class Post(models.Model):
                                     blank=True, related_name="addressed_posts")
     created_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # The newest comment (or the post itself): what "unread" is measured against.
+    last_activity_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     pinned_until = models.DateTimeField(_("pinned until"), null=True, blank=True)
     is_pinned = models.BooleanField(_("pinned"), default=False)
@@ -81,3 +85,79 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.body[:60]
+
+
+def attachment_path(instance, filename):
+    # Never a public media URL: files live under a private folder and go out through a view.
+    return f"private/board/{instance.post_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file on a post: the upload rules of network documents, downloads checked per post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class PostRead(models.Model):
+    """When a person last read a post; newer activity makes it unread again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("user", "post", name="post_read_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.post_id}"
+
+
+class PostFollow(models.Model):
+    """Following a post: its new comments reach the person as notifications."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("user", "post", name="post_follow_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.post_id}"
+
+
+class PostEvent(models.Model):
+    """The outbox of the board (DESIGN §5): written in the transaction of the post or
+    comment; a task works out who hears of it and writes their notifications, once."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+")
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # An edit tells only the people newly mentioned; the post's readers heard of it before.
+    mentions_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["fanned_out_at"], name="post_event_pending_idx")]
+
+    def __str__(self):
+        return f"post {self.post_id}, comment {self.comment_id}"

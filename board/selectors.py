@@ -6,7 +6,7 @@ from django.utils import timezone
 from intranet.accounts.models import Topic
 from networks.selectors import workspaces_readable_by
 
-from .models import Audience, Post
+from .models import Attachment, Audience, Post, PostFollow, PostRead
 from .permissions import is_moderator
 
 
@@ -26,8 +26,19 @@ def post_list_visible_to(*, user) -> QuerySet[Post]:
     return posts
 
 
+def with_unread(posts: QuerySet[Post], *, user) -> QuerySet[Post]:
+    """``is_unread``: new to the person, or commented on since they last read it. Posts from
+    before the person joined (or marked everything read) count as read."""
+    read_since = PostRead.objects.filter(user=user, post=OuterRef("pk"),
+                                         read_at__gte=OuterRef("last_activity_at"))
+    return posts.annotate(is_unread=Case(
+        When(Q(last_activity_at__gt=user.board_read_from) & ~Exists(read_since),
+             then=Value(True)),
+        default=Value(False)))
+
+
 def board_visible_to(*, user, category: str = "", topic: str = "", organisation: str = "",
-                     network=None) -> QuerySet[Post]:
+                     network=None, unread: bool = False) -> QuerySet[Post]:
     """The board: unexpired posts, pinned ones first, then the newest. Expiry and the end
     of a pin are read from the clock, so the board is right before any job has run."""
     now = timezone.now()
@@ -42,6 +53,9 @@ def board_visible_to(*, user, category: str = "", topic: str = "", organisation:
         posts = posts.filter(author_organisation__slug=organisation)
     if network is not None:
         posts = posts.filter(network=network)
+    posts = with_unread(posts, user=user)
+    if unread:
+        posts = posts.filter(is_unread=True)
     pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
     return posts.annotate(
         pinned_now=Case(When(pinned_now, then=Value(True)), default=Value(False))
@@ -59,3 +73,34 @@ def comments_of(*, post: Post) -> QuerySet:
     """The visible comments of a post the caller may see (checked by access_post)."""
     return post.comments.filter(hidden_at__isnull=True).select_related(
         "author__organisation").order_by("created_at", "pk")
+
+
+def new_since_last_visit(*, user, limit: int = 5) -> tuple[list[Post], int]:
+    """The newest board posts the person has not seen since the visit before this one,
+    and how many there are in all."""
+    since = user.previous_visit_at or user.board_read_from
+    posts = board_visible_to(user=user).filter(created_at__gt=since).exclude(
+        author=user).order_by("-created_at", "-pk").prefetch_related(None)
+    newest = list(posts[:limit])
+    return newest, (len(newest) if len(newest) < limit else posts.count())
+
+
+def attachments_of(*, post: Post) -> QuerySet[Attachment]:
+    """The files of a post the caller may see (checked by access_post)."""
+    return post.attachments.order_by("uploaded_at", "pk")
+
+
+def attachment_of(*, post: Post, pk) -> Attachment | None:
+    return post.attachments.filter(pk=pk).first()
+
+
+def is_following(*, user, post: Post) -> bool:
+    return PostFollow.objects.filter(user=user, post=post).exists()
+
+
+def feed_posts_visible_to(*, user, limit: int = 50) -> QuerySet[Post]:
+    """The personal Atom feed: the newest posts on the person's board."""
+    return post_list_visible_to(user=user).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    ).select_related("author", "author_organisation", "network").order_by(
+        "-created_at", "-pk")[:limit]

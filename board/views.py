@@ -9,20 +9,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet.accounts import selectors as account_selectors
-from intranet.core.access import access_rule
+from intranet.core.access import access_rule, not_found
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
 from networks.selectors import networks_member_of, workspaces_readable_by
 
 from . import selectors, services
 from .forms import BERLIN as BERLIN_TZ
-from .forms import BoardFilterForm, CommentForm, PinForm, PostEditForm, PostForm
+from .forms import AttachmentForm, BoardFilterForm, CommentForm, PinForm, PostEditForm, PostForm
 from .models import Comment
 from .permissions import (
     access_post,
@@ -56,7 +57,8 @@ def board_list(request):
         network = workspaces_readable_by(user=user).filter(slug=filters["network"]).first()
     posts = selectors.board_visible_to(
         user=user, category=filters.get("category", ""), topic=filters.get("topic", ""),
-        organisation=filters.get("city", ""), network=network)
+        organisation=filters.get("city", ""), network=network,
+        unread=filters.get("unread", False))
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,6 +66,14 @@ def board_list(request):
     partial = request.headers.get("HX-Request")
     return render(request, "board/list_results.html" if partial else "board/list.html",
                   context)
+
+
+@require_POST
+@access_rule("login: the person's own reading state")
+def board_mark_all_read(request):
+    services.board_mark_all_read(user=request.user)
+    messages.success(request, _("All posts are marked as read."))
+    return redirect("board:list")
 
 
 @access_rule("login: archive_visible_to (post_list_visible_to)")
@@ -85,7 +95,8 @@ def post_create(request):
     slug = request.GET.get("network")
     if slug and networks.filter(slug=slug).exists():
         initial = {"network": slug, "audience": "network"}
-    form = PostForm(request.POST or None, initial=initial, networks=networks, cities=cities)
+    form = PostForm(request.POST or None, request.FILES or None, initial=initial,
+                    networks=networks, cities=cities)
     if request.method == "POST" and form.is_valid():
         try:
             post = services.post_create(author=user, **form.cleaned_data)
@@ -159,14 +170,19 @@ def post_detail(request, pk: int):
             else:
                 messages.success(request, _("Your comment has been published."))
                 return redirect("board:detail", pk=post.pk)
+    services.post_mark_read(post=post, user=user)
+    may_edit = can_edit_post(user, post)
     context = {
         "post": post,
         "topics": post.topics.order_by("name"),
         "comments": _comments_of(post),
+        "attachments": selectors.attachments_of(post=post),
+        "attachment_form": AttachmentForm() if may_edit else None,
+        "following": selectors.is_following(user=user, post=post),
         "form": form,
         "pin_form": PinForm(),
         "expired": is_expired(post),
-        "may_edit": can_edit_post(user, post),
+        "may_edit": may_edit,
         "may_delete": can_delete_post(user, post),
         "may_pin": can_pin_post(user, post),
         "may_moderate": can_moderate_post(user, post),
@@ -221,4 +237,70 @@ def post_hide(request, pk: int):
     services.post_hide(post=post, actor=request.user, hidden=hidden)
     messages.success(request, _("The post is hidden.") if hidden
                      else _("The post is visible again."))
+    return redirect("board:detail", pk=post.pk)
+
+
+@require_POST
+@access_rule("login: access_post (following needs only to see the post)")
+def post_follow(request, pk: int):
+    post = access_post(request.user, pk)
+    follow = request.POST.get("follow", "1") != "0"
+    services.post_follow(post=post, user=request.user, follow=follow)
+    messages.success(request, _("You follow this post: new comments reach you.") if follow
+                     else _("You no longer follow this post."))
+    return redirect("board:detail", pk=post.pk)
+
+
+# --- Attachments ------------------------------------------------------------------------
+
+@require_POST
+@access_rule("login: access_post + can_edit_post")
+def attachment_upload(request, pk: int):
+    post = access_post(request.user, pk)
+    if not can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a file."))
+        return redirect("board:detail", pk=post.pk)
+    try:
+        services.attachment_add(post=post, actor=request.user, upload=form.cleaned_data["file"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file has been added."))
+    return redirect("board:detail", pk=post.pk)
+
+
+def _attachment(user, pk: int, attachment_pk: int):
+    post = access_post(user, pk)
+    attachment = selectors.attachment_of(post=post, pk=attachment_pk)
+    if attachment is None:
+        raise not_found()
+    return post, attachment
+
+
+@access_rule("login: access_post; the file belongs to that post")
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Files leave only through here: checked, as an attachment, never cached or sniffed."""
+    _post, attachment = _attachment(request.user, pk, attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise not_found() from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@access_rule("login: access_post + can_edit_post")
+def attachment_delete(request, pk: int, attachment_pk: int):
+    post, attachment = _attachment(request.user, pk, attachment_pk)
+    if not can_edit_post(request.user, post):
+        raise PermissionDenied
+    services.attachment_delete(attachment=attachment, actor=request.user)
+    messages.success(request, _("The file has been removed."))
     return redirect("board:detail", pk=post.pk)

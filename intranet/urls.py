@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from board.feeds import board_feed
 from intranet.core import health
 from intranet.core import views as core_views
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("", include("intranet.accounts.urls")),
     path("netzwerke/", include("networks.urls")),
     path("brett/", include("board.urls")),
+    path("feeds/<str:token>/board.atom", board_feed, name="board_feed"),
     path("benachrichtigungen/", include("intranet.notifications.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),

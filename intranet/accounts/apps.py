@@ -8,7 +8,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and organisations")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from intranet.core.models import register_audit_actions
+
+        from .services import visit_record
+
+        # Signing in starts a visit, so the first page after it writes nothing more.
+        user_logged_in.connect(lambda sender, user, **kwargs: visit_record(user=user),
+                               weak=False, dispatch_uid="accounts.visit_on_login")
 
         register_audit_actions({
             "organisation.create": _("Organisation created"),

@@ -67,3 +67,19 @@ class RequireSecondFactorMiddleware:
                     status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class VisitMiddleware:
+    """Remembers when a signed-in person was last here, at most one write per few minutes:
+    the start page's "new since your last visit" and the digests' "only when away"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .services import visit_record
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            visit_record(user=user)
+        return self.get_response(request)

@@ -1,4 +1,6 @@
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -116,6 +118,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=5, choices=settings.LANGUAGES, default="de"
     )
     feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    # The name colleagues write after "@" to mention the person; made from the name.
+    handle = models.CharField(_("handle"), max_length=80, unique=True, null=True,
+                              editable=False)
+    # Visits: ``previous_visit_at`` is when the visit before this one ended, so the start
+    # page can say what is new since then; the board counts older posts as read.
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous_visit_at = models.DateTimeField(null=True, blank=True, editable=False)
+    board_read_from = models.DateTimeField(default=timezone.now, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -155,6 +165,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         from django.urls import reverse
 
         return reverse("person_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if not self.handle:
+            self.handle = unique_handle(self.name or self.email.split("@")[0],
+                                        exclude_pk=self.pk)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "handle"}
+        super().save(*args, **kwargs)
+
+
+HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?"
+
+
+def handle_base(name: str) -> str:
+    """``Maria Müller-Lüdenscheidt`` → ``maria.mueller-luedenscheidt``."""
+    german = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+    ascii_name = unicodedata.normalize("NFKD", name.lower().translate(german)).encode(
+        "ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9-]+", ".", ascii_name)
+    return re.sub(r"[.-]*\.[.-]*", ".", base).strip(".-")[:70].strip(".-") or "person"
+
+
+def unique_handle(name: str, *, exclude_pk=None) -> str:
+    """The handle for this name, numbered when it is taken (``maria.mueller2``)."""
+    base = handle_base(name)
+    taken = set(User.objects.filter(handle__startswith=base).exclude(pk=exclude_pk)
+                .values_list("handle", flat=True))
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
 
 
 class UserRole(models.Model):

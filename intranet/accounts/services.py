@@ -265,3 +265,22 @@ def feed_token_reset(*, user: User) -> User:
     user.save(update_fields=["feed_token"])
     audit_record(actor=user, action="feed_token.reset", target=user)
     return user
+
+
+VISIT_TOUCH = timedelta(minutes=5)   # how often a visit is written down
+VISIT_GAP = timedelta(hours=1)       # away this long, and the next request starts a new visit
+
+
+def visit_record(*, user: User, now=None) -> None:
+    """Note that the person is here. When they were away for a while, the end of their
+    previous visit becomes ``previous_visit_at``: "new since your last visit" starts there."""
+    now = now or timezone.now()
+    last = user.last_seen_at
+    if last is not None and now - last < VISIT_TOUCH:
+        return
+    fields = {"last_seen_at": now}
+    if last is None or now - last >= VISIT_GAP:
+        fields["previous_visit_at"] = last
+    User.objects.filter(pk=user.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import i18n
 
+from board import selectors as board_selectors
 from intranet.accounts import selectors as account_selectors
 from intranet.accounts.permissions import can_invite
 from networks import selectors as network_selectors
@@ -36,7 +37,13 @@ def home(request):
         "my_tasks": network_selectors.my_tasks_visible_to(
             user=user, include_archived=False)[:HOME_ROWS],
         "may_found": can_found_network(user),
+        **_news_since_last_visit(user),
     })
+
+
+def _news_since_last_visit(user) -> dict:
+    news, count = board_selectors.new_since_last_visit(user=user, limit=HOME_ROWS)
+    return {"news": news, "news_count": count}
 
 
 @access_rule(PUBLIC)

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intranet.accounts.middleware.UserLanguageMiddleware",
+    "intranet.accounts.middleware.VisitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "intranet.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,6 +253,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Klima.Werk <noreply@klimawerk.in
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery (DESIGN §5) -----------------------------------------------------------------
+# A request that queues work must not hang on a broker that is away: fail fast, the
+# outbox sweeps catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -265,6 +270,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "unpin-expired-pins": {"task": "board.tasks.unpin_expired_pins", "schedule": 15 * 60},
+    # The outbox sweeps: whatever could not be queued when it was written goes out now.
+    "fan-out-post-events": {"task": "board.tasks.fan_out_post_events", "schedule": 60},
+    "dispatch-notifications": {"task": "intranet.notifications.tasks.dispatch_notifications",
+                               "schedule": 60},
+    "daily-digest": {"task": "intranet.notifications.tasks.send_digests",
+                     "schedule": crontab(hour=7, minute=0), "args": ("daily",)},
+    "weekly-digest": {"task": "intranet.notifications.tasks.send_digests",
+                      "schedule": crontab(hour=7, minute=0, day_of_week=1),
+                      "args": ("weekly",)},
     "archive-stale-ideas": {"task": "networks.tasks.archive_stale_ideas",
                             "schedule": 24 * 60 * 60},
 }
