@@ -2,19 +2,24 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from intranet.core.downloads import private_file_response
 from networks.permissions import access_network
 
 from . import permissions, selectors, services
 from .models import Audience, Category, Post
 from .serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     CommentSerializer,
     CommentWriteSerializer,
+    PostDetailSerializer,
     PostPatchSerializer,
     PostSerializer,
     PostWriteSerializer,
@@ -66,9 +71,10 @@ class PostDetailView(APIView):
     access_rule = "login: access_post; PATCH can_edit_post, DELETE can_delete_post"
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
-    @extend_schema(responses=PostSerializer)
+    @extend_schema(responses=PostDetailSerializer)
     def get(self, request, pk):
-        return Response(PostSerializer(permissions.access_post(request.user, pk)).data)
+        post = permissions.access_post(request.user, pk)
+        return Response(PostDetailSerializer(post, context={"request": request}).data)
 
     @extend_schema(request=PostPatchSerializer, responses=PostSerializer)
     def patch(self, request, pk):
@@ -112,3 +118,56 @@ class CommentListView(generics.ListCreateAPIView):
         comment = services.comment_create(post=post, author=request.user,
                                           body=data.validated_data["body"], parent=parent)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentListView(generics.ListCreateAPIView):
+    access_rule = "login: access_post; POST can_edit_post (the author)"
+    serializer_class = AttachmentSerializer
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    pagination_class = None  # at most ten files a post
+    queryset = Post.objects.none()  # for the schema
+
+    def get_queryset(self):
+        post = permissions.access_post(self.request.user, self.kwargs["pk"])
+        return selectors.attachments_of(post=post)
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer,
+                              413: OpenApiResponse(description="The file is too large.")})
+    def post(self, request, pk):
+        post = permissions.access_post(request.user, pk)
+        if not permissions.can_edit_post(request.user, post):
+            raise PermissionDenied
+        data = AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(post=post, actor=request.user,
+                                             upload=data.validated_data["file"])
+        return Response(AttachmentSerializer(attachment, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class AttachmentDetailView(APIView):
+    """The file itself (for API clients with a token), and removing it for the author."""
+
+    access_rule = "login: access_post; the file belongs to it; DELETE can_edit_post"
+    http_method_names = ["get", "delete", "head", "options"]
+
+    def _attachment(self, request, pk, attachment_pk):
+        post = permissions.access_post(request.user, pk)
+        attachment = selectors.attachment_of(post=post, pk=attachment_pk)
+        if attachment is None:
+            raise Http404
+        return post, attachment
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
+        description="The file, as a download.")})
+    def get(self, request, pk, attachment_pk):
+        _post, attachment = self._attachment(request, pk, attachment_pk)
+        return private_file_response(attachment.file, filename=attachment.original_name,
+                                     content_type=attachment.content_type)
+
+    @extend_schema(responses={204: OpenApiResponse(description="Removed.")})
+    def delete(self, request, pk, attachment_pk):
+        _post, attachment = self._attachment(request, pk, attachment_pk)
+        services.attachment_delete(attachment=attachment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

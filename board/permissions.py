@@ -73,7 +73,8 @@ def is_expired(post: Post) -> bool:
 def access_post(user, pk) -> Post:
     from .selectors import post_list_visible_to
 
-    post = post_list_visible_to(user=user).filter(pk=pk).first()
+    post = post_list_visible_to(user=user).select_related(
+        "author", "author_organisation", "network").filter(pk=pk).first()
     if post is None:
         raise not_found()
     return post

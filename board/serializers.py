@@ -4,7 +4,7 @@ from rest_framework import serializers
 from intranet.accounts.models import Organisation, Topic
 from intranet.accounts.serializers import OrganisationRefSerializer
 
-from .models import Category, Comment, Post
+from .models import Attachment, Category, Comment, Post
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -68,3 +68,32 @@ class CommentWriteSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000)
     parent = serializers.IntegerField(required=False, allow_null=True,
                                       help_text=_("The comment this one answers."))
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "url"]
+
+    def get_url(self, attachment) -> str:
+        from django.urls import reverse
+
+        path = reverse("api_post_attachment", args=[attachment.post_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class PostDetailSerializer(PostSerializer):
+    """One post: with its files (the list leaves them out to stay one query)."""
+
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "attachments"]

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from intranet.core.errors import FileTooLarge
+
 OOXML = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -72,7 +74,7 @@ def validate_upload(upload) -> str:
     """The content type of an acceptable upload, or a ValidationError saying why not."""
     limit = settings.NETWORK_DOCUMENT_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError({"file": _("The file is larger than %(limit)s.") % {
+        raise FileTooLarge({"file": _("The file is larger than %(limit)s.") % {
             "limit": filesizeformat(limit)}})
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})

@@ -9,7 +9,6 @@ dissolved network the service refuses with a ConflictError, whose message is sho
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from board import selectors as board_selectors
 from intranet.accounts import selectors as account_selectors
 from intranet.core.access import access_rule, not_found
+from intranet.core.downloads import private_file_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
 
@@ -513,15 +513,8 @@ def document_download(request, slug: str, pk: int, number: int):
     version = selectors.version_of(document=document, number=number)
     if version is None:
         raise not_found()
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError:
-        raise not_found() from None
-    response = FileResponse(handle, as_attachment=True, filename=version.original_name,
-                            content_type=version.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(version.file, filename=version.original_name,
+                                 content_type=version.content_type)
 
 
 # --- Ending and reopening ---------------------------------------------------------------

@@ -1,5 +1,4 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import transaction
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,11 +8,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix, email, context):
-        from intranet.core.tasks import send_email
+        from intranet.core.tasks import enqueue_after_commit, send_email
 
         message = self.render_mail(template_prefix, email, context)
         html = next((content for content, kind in getattr(message, "alternatives", [])
                      if kind == "text/html"), None)
         payload = {"subject": message.subject, "body": message.body,
                    "from_email": message.from_email, "to": list(message.to), "html": html}
-        transaction.on_commit(lambda: send_email.delay(**payload))
+        enqueue_after_commit(send_email, run_here_if_broker_down=True, **payload)

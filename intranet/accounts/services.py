@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from intranet.core.services import audit_record
+from intranet.core.tasks import enqueue_after_commit
 
 from .models import (
     ApiToken,
@@ -173,7 +174,7 @@ def invitation_create(
 def _send_invitation_after_commit(invitation: Invitation) -> None:
     from .tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    enqueue_after_commit(send_invitation_email, invitation.pk, run_here_if_broker_down=True)
 
 
 @transaction.atomic

@@ -9,13 +9,19 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ConflictError
+from .errors import ConflictError, FileTooLarge
 
 
 class Pagination(pagination.PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "Too large."
+    default_code = "too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -41,6 +47,8 @@ def exception_handler(exc, context):
     # The services' own errors (services.py raises Django's, not DRF's, exceptions).
     elif isinstance(exc, ConflictError):
         exc = Conflict(str(exc))
+    elif isinstance(exc, FileTooLarge):
+        exc = PayloadTooLarge(" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_validation_detail(exc))
     return drf_exception_handler(exc, context)

@@ -17,21 +17,28 @@ def send_email(*, subject: str, body: str, from_email: str, to: list[str],
     message.send()
 
 
-def enqueue_after_commit(task, *args, **kwargs) -> None:
+def enqueue_after_commit(task, *args, run_here_if_broker_down: bool = False,
+                         **kwargs) -> None:
     """Queue ``task`` once the transaction commits, never failing the request that caused it.
 
-    With the broker unreachable the work is not lost: what it would have done stays in an
-    outbox table, and the periodic sweep of that outbox picks it up when the broker is back.
+    With the broker unreachable the work is not lost: either what it would have done stays
+    in an outbox table that a periodic sweep works through when the broker is back, or
+    (``run_here_if_broker_down``, for a single e-mail with no outbox) it runs right here.
     """
-    transaction.on_commit(lambda: _publish(task, args, kwargs))
+    transaction.on_commit(lambda: _publish(task, args, kwargs, run_here_if_broker_down))
 
 
-def _publish(task, args, kwargs) -> None:
+def _publish(task, args, kwargs, run_here_if_broker_down) -> None:
     if task.app.conf.task_always_eager:  # tests: let the task's own errors surface
         task.apply_async(args=args, kwargs=kwargs)
         return
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
-    except Exception:  # any broker or transport failure: the sweep catches up
-        logger.warning("Could not queue %s; the periodic sweep will pick it up.", task.name,
-                       exc_info=True)
+    except Exception:  # any broker or transport failure
+        if run_here_if_broker_down:
+            logger.warning("Could not queue %s; running it in this process.", task.name,
+                           exc_info=True)
+            task.apply(args=args, kwargs=kwargs)
+        else:
+            logger.warning("Could not queue %s; the periodic sweep will pick it up.",
+                           task.name, exc_info=True)

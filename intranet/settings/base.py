@@ -253,9 +253,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Klima.Werk <noreply@klimawerk.in
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery (DESIGN §5) -----------------------------------------------------------------
-# A request that queues work must not hang on a broker that is away: fail fast, the
-# outbox sweeps catch up.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request that queues work must not hang on a broker that is away: one quick attempt
+# (kombu otherwise retries for the whole connect timeout), the outbox sweeps catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0,
+                                   "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = "default"

@@ -241,7 +241,7 @@ def _fill_board(count, author):
     return Post.objects.order_by("pk").first()
 
 
-@pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.parametrize("count", [1, 50])
 def test_board_query_count_is_flat(client_for, member, service_staff, count,
                                    django_assert_num_queries):
     first = _fill_board(count, UserFactory(organisation=member.organisation))
@@ -254,7 +254,30 @@ def test_board_query_count_is_flat(client_for, member, service_staff, count,
     # (author, city and network joined), 10 their topics (one prefetch)
     with django_assert_num_queries(BOARD_QUERIES):
         response = client.get(reverse("board:list"))
-    assert len(response.context["page"].object_list) == count
+    assert len(response.context["page"].object_list) == min(count, 20)
 
 
 BOARD_QUERIES = 10
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_post_page_query_count_is_flat(client_for, coordinator, member, outsider, count,
+                                       django_assert_num_queries):
+    post = _post(coordinator, files=[])
+    first = comment_create(post=post, author=outsider, body="Erster")
+    for index in range(count - 1):
+        comment_create(post=post, author=member, body=f"Antwort {index}",
+                       parent=first if index % 2 else None)
+    client = client_for(member)
+    client.get(reverse("board:detail", args=[post.pk]))
+    # 1 session, 2 user, 3 roles, 4 the post with author, city and network (the member
+    # grants as a subquery), 5 mark it read (one upsert), 6 following?, 7 its topics,
+    # 8 attachments, 9 top-level comments with authors, 10 their replies (one prefetch),
+    # 11 unread notifications in the header
+    with django_assert_num_queries(POST_PAGE_QUERIES):
+        response = client.get(reverse("board:detail", args=[post.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('id="kommentar-') == count
+
+
+POST_PAGE_QUERIES = 11
