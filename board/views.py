@@ -19,6 +19,7 @@ from intranet.core.access import access_rule, not_found
 from intranet.core.downloads import private_file_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
+from intranet.notifications.services import notifications_mark_read
 from networks.selectors import networks_member_of, workspaces_readable_by
 
 from . import selectors, services
@@ -171,6 +172,7 @@ def post_detail(request, pk: int):
                 messages.success(request, _("Your comment has been published."))
                 return redirect("board:detail", pk=post.pk)
     services.post_mark_read(post=post, user=user)
+    notifications_mark_read(user=user, post=post)
     may_edit = can_edit_post(user, post)
     context = {
         "post": post,

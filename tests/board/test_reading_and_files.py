@@ -308,3 +308,15 @@ def test_start_page_query_count_with_news_is_flat(client_for, coordinator, membe
     # there are more than shown), the header's unread notifications
     with django_assert_num_queries(12 if count < 5 else 13):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_opening_a_post_marks_its_notifications_read(client_for, coordinator, member):
+    from board.fanout import fan_out_pending
+    from intranet.notifications.models import Notification
+
+    post = _post(coordinator, category="announcement")
+    other = _post(coordinator, title="Andere", category="announcement")
+    fan_out_pending()
+    client_for(member).get(reverse("board:detail", args=[post.pk]))
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    assert list(unread.values_list("post", flat=True)) == [other.pk]

@@ -271,13 +271,13 @@ def test_post_page_query_count_is_flat(client_for, coordinator, member, outsider
     client = client_for(member)
     client.get(reverse("board:detail", args=[post.pk]))
     # 1 session, 2 user, 3 roles, 4 the post with author, city and network (the member
-    # grants as a subquery), 5 mark it read (one upsert), 6 following?, 7 its topics,
-    # 8 attachments, 9 top-level comments with authors, 10 their replies (one prefetch),
-    # 11 unread notifications in the header
+    # grants as a subquery), 5 mark it read (one upsert), 6 mark the person's notifications
+    # about it read, 7 following?, 8 its topics, 9 attachments, 10 top-level comments with
+    # authors, 11 their replies (one prefetch), 12 unread notifications in the header
     with django_assert_num_queries(POST_PAGE_QUERIES):
         response = client.get(reverse("board:detail", args=[post.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('id="kommentar-') == count
 
 
-POST_PAGE_QUERIES = 11
+POST_PAGE_QUERIES = 12

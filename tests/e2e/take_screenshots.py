@@ -16,7 +16,20 @@ PAGES = [
     ("protokoll", "/steuerung/protokoll/"), ("einstellungen", "/profil/einstellungen/"),
     ("netzwerke", "/netzwerke/"), ("netzwerk", "/netzwerke/starkregenvorsorge/"),
     ("netzwerk-ideen", "/netzwerke/ideen/"), ("meine-aufgaben", "/netzwerke/aufgaben/"),
+    ("brett", "/brett/"), ("brett-neu", "/brett/neu/"),
+    ("benachrichtigungen", "/benachrichtigungen/"),
+    ("benachrichtigungen-einstellungen", "/benachrichtigungen/einstellungen/"),
 ]
+
+
+def first_post_with_files(page) -> str:
+    """The newest post on the board that has files (the demo gives some of them files)."""
+    page.goto(BASE + "/brett/?page=1")
+    for href in page.eval_on_selector_all(".board-card h2 a", "links => links.map(a => a.href)"):
+        page.goto(href)
+        if page.locator(".board-attachment-list").count():
+            return href
+    return href
 
 
 def main():
@@ -36,6 +49,8 @@ def main():
             for name, path in PAGES:
                 page.goto(BASE + path)
                 page.screenshot(path=OUT / f"{name}{suffix}.png", full_page=True)
+            page.goto(first_post_with_files(page))
+            page.screenshot(path=OUT / f"brett-beitrag{suffix}.png", full_page=True)
             page.close()
         browser.close()
     print(f"screenshots written to {OUT}")
