@@ -1,9 +1,7 @@
 """With the broker away, posting still works at once, and nothing is lost or doubled when it
 returns (DESIGN §5)."""
 
-import socket
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -11,32 +9,12 @@ from django.urls import reverse
 
 from board.models import Post, PostEvent
 from board.tasks import fan_out_post_events
-from intranet.celery import app
 from intranet.notifications.models import Frequency, Kind, Notification
 from intranet.notifications.services import preferences_update
 from intranet.notifications.tasks import dispatch_notifications
+from tests.helpers import celery_broker_unreachable as broker_unreachable
 
 pytestmark = pytest.mark.django_db
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # free again once closed: nobody listens there
-
-
-@contextmanager
-def broker_unreachable():
-    """Point Celery at a closed port on loopback and stop running tasks in-process."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.update(broker_url=f"redis://127.0.0.1:{_closed_port()}/0",
-                    task_always_eager=False)
-    app.close()  # drops the connection pool, so the next publish uses the new URL
-    try:
-        yield
-    finally:
-        app.conf.update(broker_url=saved[0], task_always_eager=saved[1])
-        app.close()  # drops the connection pool, so the next publish uses the new URL
 
 
 def test_posting_with_the_broker_down_is_quick_and_loses_nothing(

@@ -143,3 +143,46 @@ def test_a_real_worker_takes_the_invitation_from_redis_and_sends_it(coordinator,
     assert sent_at is not None, f"the worker did not send the invitation; its log:\n{log[-4000:]}"
     assert "intranet.accounts.tasks.send_invitation_email" in log
     assert "succeeded" in log and ": True" in log
+
+
+@needs_postgres
+@needs_redis_broker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_fans_out_a_post_once_after_the_broker_returns(coordinator, member,
+                                                                     outsider, tmp_path):
+    """Posting while the broker is away; then Redis and a worker are back, the sweep runs
+    (as beat would) and each recipient gets exactly one notification, however often the
+    sweep runs."""
+    from board.models import PostEvent
+    from board.services import post_create
+    from board.tasks import fan_out_post_events
+    from intranet.celery import app
+    from intranet.notifications.models import Notification
+    from tests.helpers import celery_broker_unreachable
+
+    with celery_broker_unreachable():
+        started = time.monotonic()
+        post = post_create(author=coordinator, title="Während der Störung", body="Text",
+                           category="announcement")  # commits; queuing fails quietly
+        assert time.monotonic() - started < 2
+    assert PostEvent.objects.filter(post=post, fanned_out_at__isnull=True).exists()
+
+    log_path = tmp_path / "worker.log"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # publish to Redis instead of running in this process
+    worker = _start_worker(log_path)
+    try:
+        for _ in range(2):  # the beat sweep, twice
+            fan_out_post_events.delay()
+        deadline = time.monotonic() + WORKER_TIMEOUT
+        while (PostEvent.objects.filter(fanned_out_at__isnull=True).exists()
+               and time.monotonic() < deadline and worker.poll() is None):
+            time.sleep(0.25)
+        time.sleep(1)  # let the second sweep finish too
+    finally:
+        app.conf.task_always_eager = eager
+        _stop(worker)
+    log = log_path.read_text(errors="replace")
+    for person in (member, outsider):
+        assert Notification.objects.filter(post=post, recipient=person).count() == 1, log[-4000:]
+    assert not Notification.objects.filter(post=post, recipient=coordinator).exists()
