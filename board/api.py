@@ -120,6 +120,21 @@ class CommentListView(generics.ListCreateAPIView):
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
+class CommentDetailView(APIView):
+    access_rule = "login: access_post; DELETE can_remove_comment"
+    http_method_names = ["delete", "options"]
+
+    @extend_schema(responses={204: OpenApiResponse(description="Removed.")})
+    def delete(self, request, pk, comment_pk):
+        post = permissions.access_post(request.user, pk)
+        comment = selectors.comments_of(post=post).filter(pk=comment_pk).first()
+        if comment is None:
+            raise Http404
+        comment.post = post
+        services.comment_remove(comment=comment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AttachmentListView(generics.ListCreateAPIView):
     access_rule = "login: access_post; POST can_edit_post (the author)"
     serializer_class = AttachmentSerializer

@@ -66,6 +66,14 @@ def can_comment(user, post: Post) -> bool:
         post.network is not None and post.network.is_dissolved)
 
 
+def can_remove_comment(user, comment) -> bool:
+    """Its author while the post takes comments; the moderation always."""
+    post = comment.post
+    if not can_view_post(user, post) or comment.hidden_at:
+        return False
+    return is_moderator(user) or (comment.author_id == user.pk and can_comment(user, post))
+
+
 def is_expired(post: Post) -> bool:
     return bool(post.expires_at and post.expires_at <= timezone.now())
 

@@ -104,3 +104,10 @@ def feed_posts_visible_to(*, user, limit: int = 50) -> QuerySet[Post]:
         Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
     ).select_related("author", "author_organisation", "network").order_by(
         "-created_at", "-pk")[:limit]
+
+
+def posts_hidden_from(user, ids) -> set[int]:
+    """Of these posts, those the person may not see: the audit log names them not."""
+    ids = {int(pk) for pk in ids}
+    return ids - set(post_list_visible_to(user=user).filter(pk__in=ids).values_list(
+        "pk", flat=True))

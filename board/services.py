@@ -159,6 +159,18 @@ def comment_create(*, post: Post, author, body: str, parent: Comment | None = No
     return comment
 
 
+@transaction.atomic
+def comment_remove(*, comment: Comment, actor) -> Comment:
+    """Take a comment off the post; replies to it stay, under a placeholder."""
+    if not permissions.can_remove_comment(actor, comment):
+        raise PermissionDenied(_("Only its author or the moderation removes a comment."))
+    comment.hidden_at = timezone.now()
+    comment.save(update_fields=["hidden_at"])
+    audit_record(actor=actor, action="comment.remove", target=comment.post,
+                 comment=comment.pk)
+    return comment
+
+
 # --- Reading and following --------------------------------------------------------------
 
 def post_mark_read(*, post: Post, user) -> None:

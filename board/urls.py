@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/anheften/", views.post_pin, name="pin"),
     path("<int:pk>/ausblenden/", views.post_hide, name="hide"),
     path("<int:pk>/folgen/", views.post_follow, name="follow"),
+    path("<int:pk>/kommentare/<int:comment_pk>/entfernen/", views.comment_remove,
+         name="comment_remove"),
     path("<int:pk>/dateien/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/dateien/<int:attachment_pk>/", views.attachment_download,
          name="attachment_download"),

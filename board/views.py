@@ -8,7 +8,7 @@ post but may not do this.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,7 +33,9 @@ from .permissions import (
     can_edit_post,
     can_moderate_post,
     can_pin_post,
+    can_remove_comment,
     is_expired,
+    is_moderator,
 )
 
 POSTS_PER_PAGE = 20
@@ -139,8 +141,11 @@ def post_edit(request, pk: int):
 # --- The post's page --------------------------------------------------------------------
 
 def _comments_of(post):
+    """Top-level comments with their replies; a removed comment stays as a placeholder
+    while it has replies, so the conversation keeps its shape."""
     replies = Comment.objects.filter(hidden_at__isnull=True).select_related("author")
-    return (post.comments.filter(parent__isnull=True, hidden_at__isnull=True)
+    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk"), hidden_at__isnull=True))
+    return (post.comments.filter(Q(hidden_at__isnull=True) | has_replies, parent__isnull=True)
             .select_related("author").prefetch_related(Prefetch("replies", queryset=replies)))
 
 
@@ -188,6 +193,9 @@ def post_detail(request, pk: int):
         "may_delete": can_delete_post(user, post),
         "may_pin": can_pin_post(user, post),
         "may_moderate": can_moderate_post(user, post),
+        # Which remove buttons to show; can_remove_comment decides when one is pressed.
+        "may_remove_own_comments": may_comment,
+        "may_remove_any_comment": is_moderator(user),
     }
     return render(request, "board/detail.html", context)
 
@@ -298,4 +306,19 @@ def attachment_delete(request, pk: int, attachment_pk: int):
         raise PermissionDenied
     services.attachment_delete(attachment=attachment, actor=request.user)
     messages.success(request, _("The file has been removed."))
+    return redirect("board:detail", pk=post.pk)
+
+
+@require_POST
+@access_rule("login: access_post + can_remove_comment")
+def comment_remove(request, pk: int, comment_pk: int):
+    post = access_post(request.user, pk)
+    comment = selectors.comments_of(post=post).filter(pk=comment_pk).first()
+    if comment is None:
+        raise not_found()
+    comment.post = post
+    if not can_remove_comment(request.user, comment):
+        raise PermissionDenied
+    services.comment_remove(comment=comment, actor=request.user)
+    messages.success(request, _("The comment has been removed."))
     return redirect("board:detail", pk=post.pk)

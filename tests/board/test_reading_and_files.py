@@ -320,3 +320,41 @@ def test_opening_a_post_marks_its_notifications_read(client_for, coordinator, me
     client_for(member).get(reverse("board:detail", args=[post.pk]))
     unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
     assert list(unread.values_list("post", flat=True)) == [other.pk]
+
+
+# --- Removing comments ------------------------------------------------------------------
+
+def test_authors_and_moderators_remove_comments_replies_stay(client_for, coordinator, member,
+                                                             outsider, service_staff):
+    post = _post(coordinator)
+    first = comment_create(post=post, author=member, body="Erster Gedanke KOMMENTAR-A")
+    comment_create(post=post, author=outsider, body="Antwort darauf", parent=first)
+    other = comment_create(post=post, author=outsider, body="Daneben KOMMENTAR-B")
+    url = reverse("board:comment_remove", args=[post.pk, first.pk])
+    assert client_for(outsider).post(url).status_code == 403  # not theirs
+    assert client_for(member).post(url).status_code == 302
+    page = client_for(coordinator).get(reverse("board:detail", args=[post.pk])).content.decode()
+    assert "KOMMENTAR-A" not in page and "Antwort darauf" in page
+    assert client_for(service_staff).post(
+        reverse("board:comment_remove", args=[post.pk, other.pk])).status_code == 302
+    page = client_for(coordinator).get(reverse("board:detail", args=[post.pk])).content.decode()
+    assert "KOMMENTAR-B" not in page
+    api = client_for(outsider).delete(reverse("api_post_comment", args=[post.pk, other.pk]))
+    assert api.status_code == 404  # already removed
+
+
+def test_api_comment_removal(client_for, coordinator, member, outsider):
+    post = _post(coordinator)
+    comment = comment_create(post=post, author=member, body="Weg damit")
+    url = reverse("api_post_comment", args=[post.pk, comment.pk])
+    assert client_for(outsider).delete(url).status_code == 403
+    assert client_for(member).delete(url).status_code == 204
+    listed = client_for(member).get(reverse("api_post_comments", args=[post.pk])).json()
+    assert listed["count"] == 0
+
+
+def test_the_audit_log_does_not_name_a_confidential_post(client_for, steering,
+                                                         secret_file_post):
+    page = client_for(steering).get(reverse("audit_log")).content.decode()
+    assert "post.create" in page or "Beitrag veröffentlicht" in page
+    assert CANARY not in page

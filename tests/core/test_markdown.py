@@ -2,7 +2,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from intranet.core.markdown import ALLOWED_TAGS, render_markdown
+from intranet.core.markdown import (
+    ALLOWED_TAGS,
+    Mentionable,
+    render_markdown,
+    render_with_mentions,
+)
 
 
 class Elements(HTMLParser):
@@ -32,13 +37,31 @@ def test_markdown_becomes_html():
     "<svg onload=alert(1)>",
     "![bild](javascript:alert(1))",
     "<iframe src=https://evil.example></iframe>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "[x](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1))",
+    "[x](java\tscript:alert(1))",
+    "[x]: javascript:alert(1)\n\n[klick][x]",
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    "[x](vbscript:msgbox(1))",
+    "<a href=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">x</a>",
+    "`<script>` @anna <style>*{}</style>",
+    "[@anna](javascript:alert(1)) @anna",
 ])
 def test_nothing_executable_survives(source):
-    elements = Elements(render_markdown(source))
+    people = {"anna": Mentionable(url="/personen/1/", name='Anna "><script>alert(1)</script>')}
+    for html in (render_markdown(source), render_with_mentions(source, people=people).html):
+        _assert_inert(html)
+
+
+def _assert_inert(html):
+    elements = Elements(html)
     assert set(elements.tags) <= ALLOWED_TAGS
     for name, value in elements.attributes:
         assert not name.startswith("on")
-        assert not (value or "").strip().lower().startswith(("javascript:", "data:"))
+        assert not (value or "").strip().lower().startswith(
+            ("javascript:", "data:", "vbscript:"))
+    assert "<script" not in html.lower()
 
 
 def test_empty_source_gives_empty_html():
