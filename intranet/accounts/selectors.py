@@ -38,6 +38,18 @@ def person_list_visible_to(
     return _with_profile(people).order_by("name", "pk")
 
 
+def mention_candidates(*, user, prefix: str, limit: int = 8) -> QuerySet[User]:
+    """Colleagues whose handle or a part of whose name starts with ``prefix``: the
+    suggestions while typing an @-mention."""
+    prefix = prefix.strip().lstrip("@")[:40]
+    if len(prefix) < 2:
+        return User.objects.none()
+    return (person_list_visible_to(user=user).prefetch_related(None)
+            .filter(Q(handle__startswith=prefix.lower()) | Q(name__istartswith=prefix)
+                    | Q(name__icontains=f" {prefix}"))
+            .exclude(handle__isnull=True)[:limit])
+
+
 def _topic_links():
     return User.topics.through.objects.filter(user_id=OuterRef("pk"))
 

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("personen/", views.people_list, name="people"),
+    path("personen/erwaehnen/", views.mention_suggestions, name="mention_suggestions"),
     path("personen/<int:pk>/", views.person_detail, name="person_detail"),
     path("personen/<int:pk>/rollen/", views.person_roles, name="person_roles"),
     path("profil/", views.profile_edit, name="profile_edit"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -297,3 +297,13 @@ def invitation_accept(request, token: str):
             return HttpResponseRedirect(reverse("profile_edit"))
     return render(request, "accounts/invitation_accept.html", {
         "invitation": invitation, "form": form})
+
+
+@access_rule("login: mention_candidates (person_list_visible_to)")
+def mention_suggestions(request):
+    """Suggestions for an @-mention while typing (JSON for the small script in site.js)."""
+    people = selectors.mention_candidates(user=request.user, prefix=request.GET.get("q", ""))
+    return JsonResponse({"results": [
+        {"handle": person.handle, "name": person.name,
+         "organisation": person.organisation.name if person.organisation else ""}
+        for person in people]})

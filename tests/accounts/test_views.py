@@ -468,3 +468,21 @@ def test_audit_log_does_not_name_confidential_work_to_non_members(client_for, st
     assert "document.upload" in export  # the action itself stays visible
     own = client_for(coordinator)  # a member may see it, but only steering/admin read the log
     assert own.get(reverse("audit_log")).status_code == 403
+
+
+def test_mention_suggestions_offer_colleagues_by_name_or_handle(client_for, member, coordinator):
+    client = client_for(member)
+    url = reverse("mention_suggestions")
+    by_name = client.get(url, {"q": coordinator.name.split()[0][:3]}).json()["results"]
+    assert coordinator.handle in [person["handle"] for person in by_name]
+    by_handle = client.get(url, {"q": coordinator.handle[:4]}).json()["results"]
+    assert coordinator.handle in [person["handle"] for person in by_handle]
+    assert client.get(url, {"q": "x"}).json()["results"] == []  # too short to ask
+
+
+def test_deactivated_people_are_not_suggested(client_for, member):
+    from tests.factories import UserFactory
+
+    gone = UserFactory(name="Zora Zuletzt", is_active=False)
+    results = client_for(member).get(reverse("mention_suggestions"), {"q": "Zora"}).json()
+    assert gone.handle not in [person["handle"] for person in results["results"]]

@@ -364,3 +364,22 @@ def test_unsubscribe_link_switches_mentions_off_without_signing_in(page, live_se
     screenshot(page, "55-abbestellt")
     assert NotificationPreference.objects.get(
         user=member, kind=Kind.MENTION).frequency == Frequency.OFF
+
+
+# --- 5: choosing whom to mention while typing -------------------------------------------
+
+def test_typing_an_at_sign_offers_colleagues_and_writes_the_handle(page, live_server,
+                                                                  coordinator, member):
+    member.refresh_from_db()
+    sign_in(page, live_server, coordinator, PASSWORD)
+    page.goto(f"{live_server.url}/brett/neu/")
+    body = page.locator("textarea[name=body]")
+    body.click()
+    body.press_sequentially("Frage an @" + member.name[:3])
+    suggestion = page.locator(".mention-suggestions button").filter(
+        has_text=f"@{member.handle}")
+    expect(suggestion).to_be_visible(timeout=5000)
+    assert_accessible(page)
+    suggestion.click()
+    expect(body).to_have_value(f"Frage an @{member.handle} ")
+    expect(body).to_be_focused()
