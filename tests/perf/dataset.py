@@ -15,7 +15,12 @@ what the services would have written, without the per-row cost of calling them:
   continued, 10 % dissolved) with 1–3 topics, 3–30 active members from across the cities
   (1–2 leads), a few requests and invitations, the guardian grants ``membership_*`` writes
   (``view_network`` for every active member, ``lead_network`` for leads), 0–40 tasks and
-  documents with 1–3 versions (every version points at the same small file, written once).
+  documents with 1–3 versions (every version points at the same small file, written once);
+* board posts over two years (at nation scale 1,000,000 on PostgreSQL, 100,000 on SQLite; a
+  few thousand at region scale) in all categories: mostly for the whole platform, ≈10 % for
+  one network (written by one of its members), ≈5 % for 1–5 cities; 0–2 topics, some pinned,
+  ≈20 % with an expiry (most of them past: the archive), a few hidden; comments on ≈10 %
+  (1–5 each); the member has read about half of the last 60 days' platform posts.
 
 Two personas are returned: ``member`` (a member of the largest city, with a complete
 profile) and ``steering`` (a coordinator of the same city who also sits in process
@@ -37,6 +42,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
+from board.demo import SUBJECTS
+from board.models import Attachment, Audience, Category, Comment, Post, PostRead
 from intranet.accounts.demo import CITIES, FIRST_NAMES, LAST_NAMES, POSITIONS
 from intranet.accounts.models import (
     Organisation,
@@ -118,7 +125,7 @@ BENCH_FILE = "private/networks/benchmark/protokoll.pdf"
 BENCH_FILE_CONTENT = b"%PDF-1.4\n% Klima.Werk benchmark\n%%EOF\n"
 # The workspace the benchmark measures: the same size at every scale.
 WORKSPACE = {"members": 45, "leads": 2, "requested": 3, "invited": 2, "tasks": 40,
-             "documents": 30, "member_tasks": 6}
+             "documents": 30, "member_tasks": 6, "posts": 100}
 WORKSPACE_TOPIC = "schwammstadt"  # also the topic of the filtered network list
 
 
@@ -130,13 +137,18 @@ class Scale:
     audit_per_person: int
     networks: int
     requests: int  # timed requests per page unless --bench-requests says otherwise
+    posts: int = 3000  # board posts on PostgreSQL (and any server database)
+    posts_sqlite: int = 3000  # board posts on SQLite
+
+    def post_count(self) -> int:
+        return self.posts_sqlite if connection.vendor == "sqlite" else self.posts
 
 
 SCALES = {
     "region": Scale("region", organisations=17, people=400, audit_per_person=4, networks=25,
-                    requests=50),
+                    requests=50, posts=3000, posts_sqlite=3000),
     "nation": Scale("nation", organisations=2000, people=50_000, audit_per_person=4,
-                    networks=5000, requests=30),
+                    networks=5000, requests=30, posts=1_000_000, posts_sqlite=100_000),
 }
 
 
@@ -149,6 +161,7 @@ class Dataset:
     person: User  # a colleague whose profile page is measured
     network: Network  # the workspace: the member's largest network
     topic: str  # the slug of a topic for the filtered network list
+    post: Post  # a platform post with POST_COMMENTS comments, whose page is measured
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -161,9 +174,9 @@ def _step(timings: dict[str, float], name: str):
 
 
 @contextmanager
-def _settable_created_at():
+def _settable_created_at(model=AuditEntry):
     """Let ``bulk_create`` keep the given ``created_at`` instead of ``auto_now_add``."""
-    created_at = AuditEntry._meta.get_field("created_at")
+    created_at = model._meta.get_field("created_at")
     created_at.auto_now_add = False
     try:
         yield
@@ -237,7 +250,8 @@ def _bench_file() -> str:
 
 def _networks(scale: Scale, rng: random.Random, timings: dict[str, float], *, now,
               people: list[User], coordinators: list[User], member: User,
-              topics: list[Topic]) -> tuple[Network, dict[str, int]]:
+              topics: list[Topic]) -> tuple[list[Network], dict[int, list[int]],
+                                             dict[str, int]]:
     """Networks with topics, memberships, grants, tasks and documents; network 0 is the
     workspace, networks 1–11 hold the member's memberships (see MEMBER_NETWORKS)."""
     two_years = 2 * 365 * 24 * 3600
@@ -401,7 +415,182 @@ def _networks(scale: Scale, rng: random.Random, timings: dict[str, float], *, no
         "documents": len(documents),
         "document versions": len(versions),
     }
-    return workspace, counts
+    return networks, active_of, counts
+
+
+# --- The notice board -------------------------------------------------------------------
+
+POST_BATCH = 10_000  # rows per INSERT (Django lowers it to SQLite's limit of parameters)
+POST_COMMENTS = 50  # on the measured post
+AUDIENCE_MIX = [(Audience.PLATFORM, 85), (Audience.NETWORK, 10), (Audience.CITIES, 5)]
+MEMBER_NETWORK_POSTS = 10  # posts in each of the member's networks 1–9 (the workspace: more)
+PINNED_NOW = 3  # recent platform posts pinned without an end; other pins have run out
+POST_BODIES = [
+    "Liebe Kolleg:innen, wir möchten unsere Erfahrungen teilen und freuen uns über "
+    "Rückmeldungen aus anderen Städten.",
+    "Wer hat das schon umgesetzt? Wir suchen Ansprechpartner:innen und Beispiele.",
+    "Die Unterlagen liegen bei uns bereit; meldet euch gern, wenn ihr sie nutzen wollt.",
+    "Anmeldung bis Ende des Monats, Teilnahme kostenlos, Ort und Programm folgen.",
+]
+COMMENT_BODIES = [
+    "Danke, das hilft uns sehr – wir melden uns!",
+    "Bei uns hat das gut funktioniert, ich schicke dir unsere Unterlagen.",
+    "Gibt es dazu schon einen Termin?",
+    "Wir sind dabei und bringen zwei Kolleg:innen mit.",
+]
+
+
+def _html(text: str) -> str:
+    return f"<p>{text}</p>"
+
+
+def _posts(scale: Scale, rng: random.Random, timings: dict[str, float], *, now,
+           people: list[User], organisations: list[Organisation], networks: list[Network],
+           active_of: dict[int, list[int]], member: User, moderator: User,
+           topics: list[Topic]) -> tuple[Post, dict[str, int]]:
+    """Board posts with topics, cities, comments and the member's reads, written in chunks
+    of POST_BATCH (so that a million never sit in memory at once); then the measured post."""
+    total = scale.post_count()
+    two_years = 2 * 365 * 24 * 3600
+    categories = list(Category)
+    person_ids = [p.pk for p in people]
+    org_of = {p.pk: p.organisation_id for p in people}
+    municipalities = [o.pk for o in organisations if o.kind == OrganisationKind.MUNICIPALITY]
+    topic_ids = [t.pk for t in topics]
+    member_networks = networks[1:len(MEMBER_NETWORKS) + 1]
+    read_since = now - timedelta(days=60)
+    topic_through, city_through = Post.topics.through, Post.cities.through
+    counts = dict.fromkeys(("posts", "post topic links", "post city links", "comments",
+                            "post reads"), 0)
+    # Oldest first, so that primary keys follow the publishing date as they do in production.
+    ages = sorted((rng.randrange(two_years) for _ in range(total)), reverse=True)
+    pinned_now = {total - 1 - 40 * n for n in range(PINNED_NOW)}
+    network_posts = 0
+
+    def post_network() -> Network:
+        nonlocal network_posts
+        index, network_posts = network_posts, network_posts + 1
+        if index < WORKSPACE["posts"]:
+            return networks[0]
+        index -= WORKSPACE["posts"]
+        if index < MEMBER_NETWORK_POSTS * len(member_networks):
+            return member_networks[index // MEMBER_NETWORK_POSTS]
+        return networks[rng.randrange(len(networks))]
+
+    with _step(timings, "board posts"):
+        for start in range(0, total, POST_BATCH):
+            posts, extras = [], []
+            for index in range(start, min(start + POST_BATCH, total)):
+                audience = _weighted(rng, AUDIENCE_MIX)
+                if index in pinned_now:
+                    audience = Audience.PLATFORM
+                network_id = None
+                if audience == Audience.NETWORK:
+                    network = post_network()
+                    network_id = network.pk
+                    writers = active_of[network.pk]
+                else:
+                    writers = person_ids
+                author_id = writers[rng.randrange(len(writers))]
+                category = categories[rng.randrange(len(categories))]
+                created_at = now - timedelta(seconds=ages[index])
+                commented = []
+                if rng.random() < 0.1:
+                    commented = sorted(
+                        min(now, created_at + timedelta(seconds=rng.randrange(1800, 864_000)))
+                        for _ in range(rng.randint(1, 5)))
+                post = Post(
+                    title=rng.choice(SUBJECTS[category]), body=rng.choice(POST_BODIES),
+                    category=category, author_id=author_id,
+                    author_organisation_id=org_of[author_id], audience=audience,
+                    network_id=network_id, created_at=created_at,
+                    last_activity_at=commented[-1] if commented else created_at)
+                post.body_html = _html(post.body)
+                if index in pinned_now:
+                    post.is_pinned = True
+                elif rng.random() < 0.2:
+                    post.expires_at = created_at + timedelta(days=rng.randint(7, 120))
+                if index not in pinned_now and rng.random() < 0.002:  # pins that ended
+                    post.is_pinned = True
+                    post.pinned_until = created_at + timedelta(days=rng.randint(7, 60))
+                if index not in pinned_now and rng.random() < 0.001:
+                    post.hidden_at = created_at + timedelta(hours=rng.randint(1, 48))
+                    post.hidden_by_id = moderator.pk
+                cities = []
+                if audience == Audience.CITIES:
+                    cities = rng.sample(municipalities, min(len(municipalities),
+                                                            rng.randint(1, 5)))
+                    if member.organisation_id not in cities and rng.random() < 0.3:
+                        cities.append(member.organisation_id)
+                posts.append(post)
+                extras.append((rng.sample(topic_ids, rng.choice((0, 0, 1, 1, 2))), cities,
+                               commented, writers))
+            posts = Post.objects.bulk_create(posts, batch_size=POST_BATCH)
+
+            topic_links, city_links, comments, reads = [], [], [], []
+            for post, (post_topics, cities, commented, writers) in zip(posts, extras,
+                                                                        strict=True):
+                topic_links.extend(topic_through(post_id=post.pk, topic_id=topic_id)
+                                   for topic_id in post_topics)
+                city_links.extend(city_through(post_id=post.pk, organisation_id=city_id)
+                                  for city_id in cities)
+                for created_at in commented:
+                    body = rng.choice(COMMENT_BODIES)
+                    comments.append(Comment(
+                        post_id=post.pk, author_id=writers[rng.randrange(len(writers))],
+                        body=body, body_html=_html(body), created_at=created_at))
+                if (post.audience == Audience.PLATFORM and post.created_at > read_since
+                        and rng.random() < 0.5):
+                    reads.append(PostRead(user_id=member.pk, post_id=post.pk, read_at=min(
+                        now, post.created_at + timedelta(hours=rng.uniform(1, 48)))))
+            topic_through.objects.bulk_create(topic_links, batch_size=POST_BATCH)
+            city_through.objects.bulk_create(city_links, batch_size=POST_BATCH)
+            with _settable_created_at(Comment):
+                Comment.objects.bulk_create(comments, batch_size=POST_BATCH)
+            PostRead.objects.bulk_create(reads, batch_size=POST_BATCH)
+            counts["posts"] += len(posts)
+            counts["post topic links"] += len(topic_links)
+            counts["post city links"] += len(city_links)
+            counts["comments"] += len(comments)
+            counts["post reads"] += len(reads)
+
+    with _step(timings, "measured post"):
+        author = people[len(people) // 3]
+        created_at = now - timedelta(days=2)
+        body = "Wir planen Baumrigolen unter Gehwegen und suchen Erfahrungen mit Substraten, " \
+               "Kosten und Pflege. Wer hat schon welche gebaut?"
+        times = sorted(created_at + timedelta(seconds=rng.randrange(1800, 172_000))
+                       for _ in range(POST_COMMENTS))
+        post = Post.objects.create(
+            title="Wer hat Erfahrung mit Rigolen unter Gehwegen?", body=body,
+            body_html=_html(body), category=Category.REQUEST, author=author,
+            author_organisation_id=author.organisation_id, audience=Audience.PLATFORM,
+            created_at=created_at, last_activity_at=times[-1])
+        post.topics.set(topics[:2])
+        top_level = POST_COMMENTS - POST_COMMENTS // 5  # the rest answer one of these
+        comments = []
+        for when in times[:top_level]:
+            text = rng.choice(COMMENT_BODIES)
+            comments.append(Comment(post=post, author_id=rng.choice(person_ids), body=text,
+                                    body_html=_html(text), created_at=when))
+        with _settable_created_at(Comment):
+            comments = Comment.objects.bulk_create(comments)
+            replies = []
+            for when in times[top_level:]:
+                text = rng.choice(COMMENT_BODIES)
+                replies.append(Comment(post=post, parent=rng.choice(comments),
+                                       author_id=rng.choice(person_ids), body=text,
+                                       body_html=_html(text), created_at=when))
+            Comment.objects.bulk_create(replies)
+        file_name = _bench_file()
+        Attachment.objects.bulk_create([
+            Attachment(post=post, file=file_name, original_name=name,
+                       content_type="application/pdf", size=len(BENCH_FILE_CONTENT),
+                       uploaded_by=author)
+            for name in ("Regeldetail.pdf", "Kostenvergleich.pdf")])
+        counts["posts"] += 1
+        counts["comments"] += POST_COMMENTS
+    return post, counts
 
 
 def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
@@ -490,9 +679,20 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
         with _settable_created_at():
             AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
 
-    workspace, network_counts = _networks(scale, rng, timings, now=now, people=people,
-                                          coordinators=coordinators, member=member,
-                                          topics=topics)
+    networks, active_of, network_counts = _networks(
+        scale, rng, timings, now=now, people=people, coordinators=coordinators, member=member,
+        topics=topics)
+    workspace = networks[0]
+
+    post, post_counts = _posts(scale, rng, timings, now=now, people=people,
+                               organisations=organisations, networks=networks,
+                               active_of=active_of, member=member, moderator=steering,
+                               topics=topics)
+    # The member was last here three days ago and counts the board's last 60 days as unread
+    # unless read (PostRead above): the start page and "unread" have something to show.
+    member.last_seen_at = member.previous_visit_at = now - timedelta(days=3)
+    member.board_read_from = now - timedelta(days=60)
+    member.save(update_fields=["last_seen_at", "previous_visit_at", "board_read_from"])
 
     if connection.vendor == "postgresql":
         # Production PostgreSQL has planner statistics (autovacuum analyses new tables);
@@ -508,6 +708,8 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
         "roles": UserRole.objects.count(),
         "audit entries": AuditEntry.objects.count(),
         **network_counts,
+        **post_counts,
     }
     return Dataset(scale=scale, member=member, steering=steering, city=city, person=person,
-                   network=workspace, topic=WORKSPACE_TOPIC, counts=counts, timings=timings)
+                   network=workspace, topic=WORKSPACE_TOPIC, post=post, counts=counts,
+                   timings=timings)

@@ -37,7 +37,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.perf import bench_views
-from tests.perf.dataset import COMMON_WORD, MEMBER_NETWORKS, WORKSPACE, Dataset, generate
+from tests.perf.dataset import (
+    COMMON_WORD,
+    MEMBER_NETWORKS,
+    POST_COMMENTS,
+    WORKSPACE,
+    Dataset,
+    generate,
+)
 
 pytestmark = [pytest.mark.perf, pytest.mark.django_db, pytest.mark.urls("tests.perf.urls")]
 
@@ -50,7 +57,7 @@ FLOOR, REFERENCE = "floor: bare view", "reference page"
 class Page:
     label: str
     url: str  # formatted with the dataset: {member}, {person}, {city}, {word}, {network},
-    # {topic}
+    # {topic}, {post}
     persona: str = "member"  # or "steering"
     target: float | None = None  # soft target: p95 / reference p95, printed, never asserted
 
@@ -80,6 +87,15 @@ PAGES = [
     Page("my tasks", "/netzwerke/aufgaben/"),
     Page("API networks", "/api/v1/networks/"),
     Page("API network tasks", "/api/v1/networks/{network}/tasks/"),
+    # Notice board (issue 4): the board, its filters, a post and the archive at most 3× the
+    # reference. A post's page marks it read (one upsert per request).
+    Page("board", "/brett/", target=3.0),
+    Page("board, filtered", "/brett/?category=request", target=3.0),
+    Page("board, unread only", "/brett/?unread=on", target=3.0),
+    Page("board of a network", "/brett/?network={network}", target=3.0),
+    Page(f"post with {POST_COMMENTS} comments", "/brett/{post}/", target=3.0),
+    Page("board archive", "/brett/archiv/", target=3.0),
+    Page("API posts", "/api/v1/posts/", target=3.0),
 ]
 
 
@@ -124,10 +140,42 @@ def _count_queries(client: Client, url: str) -> list[str]:
             for query in captured.captured_queries]
 
 
+EXPLAIN_FROM_MS = 10.0  # pages over their target: the plan of every query at least this slow
+
+
+def _milliseconds(line: str) -> float:
+    return float(line[1:line.index(" ms]")])
+
+
+def _explain(results: list[Result]) -> str:
+    """The database's plan of the slow queries of the pages over their target (PostgreSQL:
+    EXPLAIN ANALYZE, run once more; SQLite: EXPLAIN QUERY PLAN), for the queries file."""
+    reference = next(r for r in results if r.page.label == REFERENCE)
+    prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
+              else "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else None)
+    if prefix is None:
+        return ""
+    parts = []
+    for result in results:
+        if result.page.target is None or result.p95 / reference.p95 <= result.page.target:
+            continue
+        for n, line in enumerate(result.sql_after, start=1):
+            if _milliseconds(line) < EXPLAIN_FROM_MS:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + line[line.index(" ms] ") + 5:])
+                plan = [" ".join(str(column) for column in row) for row in cursor.fetchall()]
+            parts.append(f"## {result.page.label} {result.url}: query {n} "
+                         f"({_milliseconds(line):.1f} ms)\n" + "\n".join(plan) + "\n\n")
+    return "# Plans of the slow queries of pages over their target\n\n" + "".join(parts) \
+        if parts else ""
+
+
 def _measure(data: Dataset, rounds: int) -> list[Result]:
     clients = {"member": _client(data.member), "steering": _client(data.steering)}
     urls = [page.url.format(member=data.member.pk, person=data.person.pk, city=data.city.slug,
-                            word=COMMON_WORD, network=data.network.slug, topic=data.topic)
+                            word=COMMON_WORD, network=data.network.slug, topic=data.topic,
+                            post=data.post.pk)
             for page in PAGES]
     for page, url in zip(PAGES, urls, strict=True):
         for _ in range(WARM_UP):
@@ -200,7 +248,10 @@ def _report(data: Dataset, results: list[Result], rounds: int, started: str,
         f"(the audit log: its coordinator with the steering role). The member belongs to "
         f"{len(MEMBER_NETWORKS) + 1} networks; the workspace is {data.network.name} "
         f"({WORKSPACE['members']} members, {WORKSPACE['tasks']} tasks, "
-        f"{WORKSPACE['documents']} documents at every scale).",
+        f"{WORKSPACE['documents']} documents, {WORKSPACE['posts']} posts at every scale). "
+        f"The board: {data.counts.get('posts', 0):,} posts over two years; the member "
+        f"counts the last 60 days as unread unless read; the measured post has "
+        f"{POST_COMMENTS} comments and 2 attachments.",
         f"- Ratio: p95 (p50) of the page / p95 (p50) of the reference page "
         f"({bench_views.REFERENCE_ROWS} people with organisation and topics from "
         f"{bench_views.REFERENCE_VIEW_QUERIES} queries in base.html, which adds "
@@ -250,7 +301,7 @@ def test_main_pages_next_to_the_references(bench_scale, bench_requests):
     data = generate(bench_scale)
     results = _measure(data, bench_requests)
     report = _report(data, results, bench_requests, started, load_before)
-    path = _write(report, _sql(results), bench_scale.name)
+    path = _write(report, _sql(results) + _explain(results), bench_scale.name)
     sys.stdout.write("\n\n" + report + f"\n(written to {path})\n")
 
     # The query count of a page does not change from one request to the next.
