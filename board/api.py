@@ -9,7 +9,9 @@ from rest_framework import generics, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from intranet.core.api import Pagination
 from intranet.core.downloads import private_file_response
+from intranet.core.paging import CappedPaginator
 from networks.permissions import access_network
 
 from . import permissions, selectors, services
@@ -36,9 +38,16 @@ class PostFilter(django_filters.FilterSet):
         return queryset  # the selector applies the filters; this class validates and documents
 
 
+class PostPagination(Pagination):
+    """``count`` stops at 10,001 ("more than 10,000"): an exact count reads every post."""
+
+    django_paginator_class = CappedPaginator
+
+
 class PostListView(generics.ListCreateAPIView):
     access_rule = "login: board_visible_to (post_list_visible_to)"
     serializer_class = PostSerializer
+    pagination_class = PostPagination
     filterset_class = PostFilter
     queryset = Post.objects.none()  # for the schema; get_queryset reads the selector
 
@@ -51,6 +60,9 @@ class PostListView(generics.ListCreateAPIView):
             user=self.request.user, category=params.get("category", ""),
             topic=params.get("topic", ""), organisation=params.get("organisation", ""),
             network=network)
+
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(selectors.PinnedFirst(queryset))
 
     @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})
     def post(self, request):

@@ -57,7 +57,16 @@ class Post(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
-        indexes = [models.Index(fields=["audience", "-created_at"], name="post_board_idx")]
+        indexes = [
+            models.Index(fields=["audience", "-created_at"], name="post_board_idx"),
+            # The board reads the newest first straight from here; pins and the archive
+            # have small partial indexes of their own (make bench: a million posts).
+            models.Index(fields=["-created_at", "-id"], name="post_newest_idx"),
+            models.Index(fields=["-created_at"], name="post_pinned_idx",
+                         condition=models.Q(is_pinned=True)),
+            models.Index(fields=["-expires_at", "-id"], name="post_archive_idx",
+                         condition=models.Q(expires_at__isnull=False)),
+        ]
         constraints = [models.CheckConstraint(
             condition=~models.Q(audience="network") | models.Q(network__isnull=False),
             name="post_network_audience_has_network")]

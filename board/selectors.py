@@ -1,7 +1,18 @@
 """Every read of posts that depends on the viewer."""
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from intranet.accounts.models import Topic
 from networks.selectors import workspaces_readable_by
@@ -26,21 +37,28 @@ def post_list_visible_to(*, user) -> QuerySet[Post]:
     return posts
 
 
-def with_unread(posts: QuerySet[Post], *, user) -> QuerySet[Post]:
-    """``is_unread``: new to the person, or commented on since they last read it. Posts from
-    before the person joined (or marked everything read) count as read."""
+def _unread(user) -> Q:
+    """New to the person, or commented on since they last read it. Posts from before the
+    person joined (or marked everything read) count as read."""
     read_since = PostRead.objects.filter(user=user, post=OuterRef("pk"),
                                          read_at__gte=OuterRef("last_activity_at"))
-    return posts.annotate(is_unread=Case(
-        When(Q(last_activity_at__gt=user.board_read_from) & ~Exists(read_since),
-             then=Value(True)),
-        default=Value(False)))
+    return Q(last_activity_at__gt=user.board_read_from) & ~Exists(read_since)
+
+
+def with_unread(posts: QuerySet[Post], *, user) -> QuerySet[Post]:
+    return posts.annotate(is_unread=Case(When(_unread(user), then=Value(True)),
+                                         default=Value(False)))
+
+
+def _pinned_now(now) -> Q:
+    return Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
 
 
 def board_visible_to(*, user, category: str = "", topic: str = "", organisation: str = "",
                      network=None, unread: bool = False) -> QuerySet[Post]:
-    """The board: unexpired posts, pinned ones first, then the newest. Expiry and the end
-    of a pin are read from the clock, so the board is right before any job has run."""
+    """The board's posts, newest first (``board_pinned_first`` puts the pins on top).
+    Expiry and the end of a pin are read from the clock, so the board is right before
+    any job has run."""
     now = timezone.now()
     posts = post_list_visible_to(user=user).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now))
@@ -53,15 +71,54 @@ def board_visible_to(*, user, category: str = "", topic: str = "", organisation:
         posts = posts.filter(author_organisation__slug=organisation)
     if network is not None:
         posts = posts.filter(network=network)
-    posts = with_unread(posts, user=user)
     if unread:
-        posts = posts.filter(is_unread=True)
-    pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
-    return posts.annotate(
-        pinned_now=Case(When(pinned_now, then=Value(True)), default=Value(False))
-    ).select_related("author__organisation", "author_organisation", "network").prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("name"))
-    ).order_by("-pinned_now", "-created_at", "-pk")
+        posts = posts.filter(_unread(user))
+    return with_unread(posts, user=user).annotate(
+        pinned_now=Case(When(_pinned_now(now), then=Value(True)), default=Value(False))
+    ).select_related("author__organisation", "author_organisation", "network").order_by(
+        "-created_at", "-pk")
+
+
+class PinnedFirst:
+    """The pinned posts (a short list), then all others newest first (a queryset), as one
+    sequence that Django's and DRF's paginators can count and slice. Sorting pins first in
+    SQL would sort every visible post (a million in ``make bench``); this way the newest
+    come straight from the index on ``created_at``."""
+
+    def __init__(self, posts: QuerySet[Post]):
+        now = timezone.now()
+        self._pins_query = posts.filter(_pinned_now(now))
+        self.rest = posts.filter(Q(is_pinned=False) | Q(pinned_until__lte=now))
+
+    @cached_property
+    def pins(self) -> list[Post]:
+        return list(self._pins_query)
+
+    def count(self) -> int:
+        return len(self.pins) + self.rest.count()
+
+    def capped_count(self, cap: int) -> int:
+        return len(self.pins) + self.rest[: cap + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Post]:
+        start, stop = window.start or 0, window.stop
+        pins = self.pins[start:stop]
+        rest_start = max(0, start - len(self.pins))
+        rest_stop = stop - len(self.pins) if stop is not None else None
+        rest = list(self.rest[rest_start:rest_stop]) if rest_stop is None or rest_stop > 0 \
+            else []
+        page = pins + rest
+        prefetch_related_objects(page, Prefetch("topics", queryset=Topic.objects.order_by(
+            "name")))
+        return page
+
+
+def board_pinned_first(**filters) -> PinnedFirst:
+    """The board as people read it: pinned posts first, then the newest."""
+    return PinnedFirst(board_visible_to(**filters))
 
 
 def archive_visible_to(*, user) -> QuerySet[Post]:
@@ -79,8 +136,7 @@ def new_since_last_visit(*, user, limit: int = 5) -> tuple[list[Post], int]:
     """The newest board posts the person has not seen since the visit before this one,
     and how many there are in all."""
     since = user.previous_visit_at or user.board_read_from
-    posts = board_visible_to(user=user).filter(created_at__gt=since).exclude(
-        author=user).order_by("-created_at", "-pk").prefetch_related(None)
+    posts = board_visible_to(user=user).filter(created_at__gt=since).exclude(author=user)
     newest = list(posts[:limit])
     return newest, (len(newest) if len(newest) < limit else posts.count())
 

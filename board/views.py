@@ -7,7 +7,6 @@ post but may not do this.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from intranet.core.access import access_rule, not_found
 from intranet.core.downloads import private_file_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
+from intranet.core.paging import CappedPaginator
 from intranet.notifications.services import notifications_mark_read
 from networks.selectors import networks_member_of, workspaces_readable_by
 
@@ -58,11 +58,11 @@ def board_list(request):
     network = None
     if filters.get("network"):
         network = workspaces_readable_by(user=user).filter(slug=filters["network"]).first()
-    posts = selectors.board_visible_to(
+    posts = selectors.board_pinned_first(
         user=user, category=filters.get("category", ""), topic=filters.get("topic", ""),
         organisation=filters.get("city", ""), network=network,
         unread=filters.get("unread", False))
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "network": network}
@@ -83,7 +83,7 @@ def board_mark_all_read(request):
 def board_archive(request):
     posts = selectors.archive_visible_to(user=request.user).select_related(
         "author", "author_organisation", "network").prefetch_related("topics")
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "board/archive.html", {"page": page, "query": ""})
 
 

@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from board.models import Audience, Post
 from board.permissions import can_view_post
-from board.selectors import archive_visible_to, board_visible_to, post_list_visible_to
+from board.selectors import (
+    archive_visible_to,
+    board_pinned_first,
+    board_visible_to,
+    post_list_visible_to,
+)
 from board.services import (
     comment_create,
     post_create,
@@ -89,7 +94,7 @@ def test_the_board_puts_pins_first_and_never_shows_expired_posts(member, service
                      expires_at=timezone.now() + datetime.timedelta(minutes=5))
     _post(member, title="Neu")
     post_pin(post=old, actor=service_staff)
-    assert [p.title for p in board_visible_to(user=member)][0] == "Alt"
+    assert [p.title for p in board_pinned_first(user=member)[0:3]] == ["Alt", "Neu", "Läuft ab"]
     Post.objects.filter(pk=expiring.pk).update(expires_at=timezone.now())  # no job has run
     titles = [p.title for p in board_visible_to(user=member)]
     assert "Läuft ab" not in titles
@@ -102,7 +107,7 @@ def test_a_pin_ends_by_itself(member, service_staff):
     post_pin(post=post, actor=service_staff,
              until=timezone.now() + datetime.timedelta(minutes=5))
     Post.objects.filter(pk=post.pk).update(pinned_until=timezone.now())
-    assert [p.title for p in board_visible_to(user=member)][0] == "Neuer"
+    assert [p.title for p in board_pinned_first(user=member)[0:2]] == ["Neuer", "Angepinnt"]
     assert unpin_expired_pins() == 1
 
 
