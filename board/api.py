@@ -39,7 +39,7 @@ class PostFilter(django_filters.FilterSet):
 
 
 class PostPagination(Pagination):
-    """``count`` stops at 10,001 ("more than 10,000"): an exact count reads every post."""
+    """``count`` stops at 1,001 ("more than 1,000"): an exact count reads every post."""
 
     django_paginator_class = CappedPaginator
 

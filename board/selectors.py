@@ -98,7 +98,8 @@ class PinnedFirst:
         return len(self.pins) + self.rest.count()
 
     def capped_count(self, cap: int) -> int:
-        return len(self.pins) + self.rest[: cap + 1].count()
+        # Only the keys: the annotations (unread, pinned) would be computed for every row.
+        return len(self.pins) + self.rest.order_by().values("pk")[: cap + 1].count()
 
     def __len__(self) -> int:
         return self.count()

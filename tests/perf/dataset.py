@@ -44,6 +44,7 @@ from django.utils.text import slugify
 
 from board.demo import SUBJECTS
 from board.models import Attachment, Audience, Category, Comment, Post, PostRead
+from board.services import unpin_expired_pins
 from intranet.accounts.demo import CITIES, FIRST_NAMES, LAST_NAMES, POSITIONS
 from intranet.accounts.models import (
     Organisation,
@@ -590,6 +591,9 @@ def _posts(scale: Scale, rng: random.Random, timings: dict[str, float], *, now,
             for name in ("Regeldetail.pdf", "Kostenvergleich.pdf")])
         counts["posts"] += 1
         counts["comments"] += POST_COMMENTS
+        # Pins whose end has passed are cleared by beat every 15 minutes (board.tasks); a
+        # running site never carries thousands of them.
+        counts["ended pins cleared"] = unpin_expired_pins()
     return post, counts
 
 
