@@ -98,8 +98,9 @@ class PinnedFirst:
         return len(self.pins) + self.rest.count()
 
     def capped_count(self, cap: int) -> int:
-        # Only the keys: the annotations (unread, pinned) would be computed for every row.
-        return len(self.pins) + self.rest.order_by().values("pk")[: cap + 1].count()
+        # Keys only (the annotations would be computed for every row), in the list's order,
+        # so the database walks the same index as for the page and stops early.
+        return len(self.pins) + self.rest.values("pk")[: cap + 1].count()
 
     def __len__(self) -> int:
         return self.count()
