@@ -58,9 +58,9 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         indexes = [
-            models.Index(fields=["audience", "-created_at"], name="post_board_idx"),
             # The board reads the newest first straight from here; pins and the archive
-            # have small partial indexes of their own (make bench: a million posts).
+            # have small partial indexes of their own (make bench: a million posts). No
+            # index on audience: SQLite took it for the board's OR and then sorted all.
             models.Index(fields=["-created_at", "-id"], name="post_newest_idx"),
             models.Index(fields=["-created_at"], name="post_pinned_idx",
                          condition=models.Q(is_pinned=True)),
@@ -73,6 +73,12 @@ class Post(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def pinned_now(self) -> bool:
+        """Pinned, and the pin has not run out (whether or not beat has cleared it yet)."""
+        return self.is_pinned and (self.pinned_until is None
+                                   or self.pinned_until > timezone.now())
 
 
 class Comment(models.Model):

@@ -26,7 +26,7 @@ class PostSerializer(serializers.ModelSerializer):
                   "topics", "author", "created_at", "edited", "expires_at", "pinned"]
 
     def get_pinned(self, post) -> bool:
-        return bool(getattr(post, "pinned_now", post.is_pinned))
+        return post.pinned_now
 
     def get_edited(self, post) -> bool:
         return post.edited_at is not None
