@@ -252,13 +252,14 @@ def test_board_query_count_is_flat(client_for, member, service_staff, count,
     # 1 session, 2 user, 3 roles of the user, 4 networks for the filter (the member grants
     # as a subquery), 5 organisations for the filter, 6 topics for the filter, 7 the pinned
     # posts, 8 count of the others (capped), 9 unread notifications in the header, 10 the
-    # page of posts (author, city and network joined), 11 their topics (one prefetch)
+    # page of posts (author, city and network joined), 11 their topics (one prefetch),
+    # 12 the person's reading state of these posts (unread markers)
     with django_assert_num_queries(BOARD_QUERIES):
         response = client.get(reverse("board:list"))
     assert len(response.context["page"].object_list) == min(count + 1, 20)
 
 
-BOARD_QUERIES = 11
+BOARD_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [1, 50])
