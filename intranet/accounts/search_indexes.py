@@ -2,11 +2,13 @@
 
 from haystack import indexes
 
+from intranet.core.search_analysis import german_analyzer
+
 from .models import User
 
 
 class PersonIndex(indexes.SearchIndex, indexes.Indexable):
-    text = indexes.CharField(document=True, use_template=True)
+    text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
     type = indexes.CharField(default="person")
     # Every signed-in person may see every active colleague (accounts.permissions).
     audience = indexes.MultiValueField(default=["all"])
