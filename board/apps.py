@@ -12,6 +12,7 @@ class BoardConfig(AppConfig):
         from .selectors import posts_hidden_from
 
         register_audit_hider("board.post", posts_hidden_from)
+        _keep_the_index_in_step()
         register_audit_actions({
             "post.create": _("Post published"),
             "post.update": _("Post edited"),
@@ -24,3 +25,23 @@ class BoardConfig(AppConfig):
             "post.attachment_delete": _("File removed from a post"),
             "comment.remove": _("Comment removed"),
         })
+
+
+def _keep_the_index_in_step() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from intranet.core.search import reindex_after_commit
+
+    from .models import Comment, Post
+
+    def post_changed(sender, instance, **kwargs):
+        reindex_after_commit(instance)
+
+    def comment_changed(sender, instance, **kwargs):
+        reindex_after_commit(instance.post)  # comments are found through their post
+
+    post_save.connect(post_changed, sender=Post, weak=False, dispatch_uid="search.post")
+    post_delete.connect(post_changed, sender=Post, weak=False,
+                        dispatch_uid="search.post_delete")
+    post_save.connect(comment_changed, sender=Comment, weak=False,
+                      dispatch_uid="search.comment")

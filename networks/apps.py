@@ -14,6 +14,7 @@ class NetworksConfig(AppConfig):
         register_audit_hider("networks.network", networks_hidden_from)
         register_audit_hider("networks.document", documents_hidden_from)
         register_audit_hider("networks.networkidea", lambda user, ids: set())
+        _keep_the_index_in_step()
 
         register_audit_actions({
             "network.found": _("Network founded"),
@@ -35,3 +36,18 @@ class NetworksConfig(AppConfig):
             "idea.convert": _("Network idea turned into a network"),
             "idea.archive": _("Network idea archived"),
         })
+
+
+def _keep_the_index_in_step() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from intranet.core.search import reindex_after_commit
+
+    from .models import Network
+
+    def network_changed(sender, instance, **kwargs):
+        reindex_after_commit(instance)
+
+    post_save.connect(network_changed, sender=Network, weak=False, dispatch_uid="search.network")
+    post_delete.connect(network_changed, sender=Network, weak=False,
+                        dispatch_uid="search.network_delete")

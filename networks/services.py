@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from intranet.core.errors import ConflictError
+from intranet.core.search import reindex_many_after_commit
 from intranet.core.services import audit_record
 from intranet.notifications.services import notify
 
@@ -111,6 +112,9 @@ def network_update(*, network: Network, actor, topics: Iterable | None = None,
     network.save()
     if topics is not None:
         network.topics.set(topics)
+    if "visibility" in changed:  # who may find its posts has changed with it
+        reindex_many_after_commit(network.posts.model,
+                                  network.posts.values_list("pk", flat=True))
     audit_record(actor=actor, action="network.update", target=network, fields=changed)
     return network
 

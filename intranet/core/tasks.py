@@ -42,3 +42,18 @@ def _publish(task, args, kwargs, run_here_if_broker_down) -> None:
         else:
             logger.warning("Could not queue %s; the periodic sweep will pick it up.",
                            task.name, exc_info=True)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def update_search_document(label: str, pk: int) -> None:
+    """Runs on the ``search`` queue only: the single writer of the index."""
+    from .search import update_documents
+
+    update_documents(label, [pk])
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def update_search_documents(label: str, pks: list[int]) -> None:
+    from .search import update_documents
+
+    update_documents(label, pks)

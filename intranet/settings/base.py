@@ -268,6 +268,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "intranet.accounts.tasks.send_invitation_email": {"queue": "email"},
     "intranet.core.tasks.send_email": {"queue": "email"},
+    # The single writer of the Whoosh index (DESIGN §4): one worker, concurrency 1.
+    "intranet.core.tasks.update_search_document": {"queue": "search"},
+    "intranet.core.tasks.update_search_documents": {"queue": "search"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

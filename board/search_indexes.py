@@ -1,0 +1,52 @@
+"""Posts in the one search (DESIGN §4). The audience says who may find a post; every hit is
+checked again through ``post_list_visible_to`` before anyone sees it."""
+
+from haystack import indexes
+
+from intranet.core.search_analysis import german_analyzer
+from networks.models import Visibility
+
+from .models import Audience, Post
+
+
+def post_audience(post: Post) -> list[str]:
+    if post.audience == Audience.PLATFORM:
+        return ["all"]
+    if post.audience == Audience.NETWORK:
+        # An open network's workspace is read by everyone; its posts are reindexed when
+        # the network's visibility changes (board.apps).
+        return ["all"] if post.network.visibility == Visibility.OPEN else [
+            f"network:{post.network_id}"]
+    return [f"org:{city.pk}" for city in post.cities.all()] + [f"user:{post.author_id}"]
+
+
+class PostIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
+    type = indexes.CharField(default="post")
+    audience = indexes.MultiValueField()
+    title = indexes.CharField(model_attr="title")
+    created = indexes.DateTimeField(model_attr="created_at")
+    topics = indexes.MultiValueField()
+    organisation = indexes.CharField(null=True)
+    network = indexes.CharField(null=True)
+
+    def get_model(self):
+        return Post
+
+    def index_queryset(self, using=None):
+        # Hidden posts are found by nobody; their author and the moderation open them.
+        return Post.objects.filter(hidden_at__isnull=True).select_related(
+            "author", "author_organisation", "network").prefetch_related(
+            "topics", "cities", "comments")
+
+    def prepare_audience(self, post):
+        return post_audience(post)
+
+    def prepare_topics(self, post):
+        return [topic.slug for topic in post.topics.all()]
+
+    def prepare_organisation(self, post):
+        return post.author_organisation.slug if post.author_organisation else None
+
+    def prepare_network(self, post):
+        return post.network.slug if post.network else None
