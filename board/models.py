@@ -74,6 +74,11 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("board:detail", args=[self.pk])
+
     @property
     def pinned_now(self) -> bool:
         """Pinned, and the pin has not run out (whether or not beat has cleared it yet)."""

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from board.feeds import board_feed
 from intranet.core import health
 from intranet.core import views as core_views
+from intranet.core.search_api import SearchView
 
 
 class SchemaView(SpectacularAPIView):
@@ -33,6 +34,7 @@ api_v1 = [
     path("", include("networks.api_urls")),
     path("", include("board.api_urls")),
     path("", include("intranet.notifications.api_urls")),
+    path("search/", SearchView.as_view(), name="api_search"),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]
@@ -45,6 +47,7 @@ urlpatterns = [
     path("impressum/", core_views.imprint, name="imprint"),
     path("sprache/", core_views.set_language, name="set_language"),
     path("steuerung/protokoll/", core_views.audit_log, name="audit_log"),
+    path("suche/", core_views.search, name="search"),
     path("", include("intranet.accounts.urls")),
     path("netzwerke/", include("networks.urls")),
     path("brett/", include("board.urls")),

@@ -33,3 +33,12 @@ def copy_service_errors(form, error: ValidationError, rename: dict | None = None
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+    type = forms.ChoiceField(label=_("What"), required=False, widget=LightSelect, choices=[
+        ("", _("Everything")), ("post", _("Posts")), ("network", _("Networks")),
+        ("person", _("People"))])
+    sort = forms.ChoiceField(label=_("Order"), required=False, widget=LightSelect, choices=[
+        ("", _("Best match first")), ("date", _("Newest first"))])

@@ -6,9 +6,14 @@ committed. The task reads the object again and indexes what the database says no
 removes it when it is gone or no longer to be found (a hidden post).
 """
 
+from dataclasses import dataclass
+
 from django.apps import apps
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
 from haystack import connections
 
+from .search_analysis import fold
 from .tasks import enqueue_after_commit
 
 
@@ -36,3 +41,96 @@ def update_documents(label: str, pks: list[int]) -> None:
         backend.update(index, list(found.values()))
     for pk in set(pks) - set(found):
         backend.remove(f"{label}.{pk}")
+
+
+# --- Asking the index -------------------------------------------------------------------
+
+MAX_HITS = 300  # hits asked of the index; counts and facets come from those re-checked
+TYPES = ("post", "network", "person")
+
+
+class SearchUnavailable(Exception):
+    """The index is missing, locked or broken: the page says so instead of "no results"."""
+
+
+@dataclass
+class Hit:
+    type: str
+    obj: object
+    title: str
+    url: str
+    date: object
+    text: str
+
+
+def audiences_of(user) -> list[str]:
+    """The audience values a person's hits may carry (DESIGN §4)."""
+    from networks.models import Visibility
+    from networks.selectors import workspaces_readable_by
+
+    # Open networks' content is indexed for "all"; the others by network.
+    member_of = workspaces_readable_by(user=user).exclude(
+        visibility=Visibility.OPEN).values_list("pk", flat=True)
+    return ["all", f"user:{user.pk}",
+            *([f"org:{user.organisation_id}"] if user.organisation_id else []),
+            *(f"network:{pk}" for pk in member_of)]
+
+
+def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = False) -> list[Hit]:
+    """Hits for ``q`` the person may see, best first (or newest first). The index's own
+    audience filter narrows the hits; each is then checked again through the selector of
+    its kind, so a stale index (someone just removed from a network) shows nothing more."""
+    from haystack.query import SearchQuerySet
+
+    words = q.strip()
+    if not words:
+        return []
+    query = SearchQuerySet().auto_query(words).filter(audience__in=audiences_of(user))
+    query = query.filter(type=type) if type in TYPES else query.filter(type__in=TYPES)
+    if newest_first:
+        query = query.order_by("-created")
+    try:
+        found = [(result.type, int(result.pk)) for result in query[:MAX_HITS]]
+    except Exception as error:  # whoosh raises many kinds: a missing, locked or broken index
+        raise SearchUnavailable from error
+    visible = _recheck(user, found)
+    return [visible[key] for key in found if key in visible]
+
+
+def _recheck(user, found) -> dict:
+    from board.selectors import post_list_visible_to
+    from intranet.accounts.selectors import person_list_visible_to
+    from networks.selectors import network_list_visible_to
+
+    wanted = {kind: [pk for hit_type, pk in found if hit_type == kind] for kind in TYPES}
+    visible = {}
+    for post in post_list_visible_to(user=user).filter(pk__in=wanted["post"]).select_related(
+            "author_organisation"):
+        visible[("post", post.pk)] = Hit("post", post, post.title, post.get_absolute_url(),
+                                         post.created_at, f"{post.title}. {post.body}")
+    for network in network_list_visible_to(user=user).filter(pk__in=wanted["network"]):
+        visible[("network", network.pk)] = Hit(
+            "network", network, network.name, network.get_absolute_url(), network.founded_at,
+            f"{network.mandate} {network.goals}")
+    for person in person_list_visible_to(user=user).prefetch_related(None).filter(
+            pk__in=wanted["person"]):
+        visible[("person", person.pk)] = Hit(
+            "person", person, person.name, person.get_absolute_url(), None,
+            f"{person.position} {person.organisation.name if person.organisation else ''} "
+            f"{person.bio}")
+    return visible
+
+
+def snippet(text: str, q: str, width: int = 90) -> str:
+    """An escaped excerpt around the first query word found, that word in <mark>."""
+    plain = strip_tags(text or "").replace("\n", " ")
+    lowered = fold(plain.lower())
+    for word in sorted(q.lower().split(), key=len, reverse=True):
+        stem = fold(word.strip('"*?'))[:max(4, len(word) - 2)]
+        at = lowered.find(stem) if len(stem) >= 3 else -1
+        if at >= 0:
+            start, end = max(0, at - width), min(len(plain), at + len(stem) + width)
+            return format_html("{}{}<mark>{}</mark>{}{}", "… " if start else "",
+                               plain[start:at], plain[at:at + len(stem)],
+                               plain[at + len(stem):end], " …" if end < len(plain) else "")
+    return Truncator(plain).chars(2 * width)

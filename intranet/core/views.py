@@ -1,7 +1,11 @@
+from collections import Counter
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import i18n
 
 from board import selectors as board_selectors
@@ -13,9 +17,10 @@ from networks.permissions import can_found_network
 from . import selectors
 from .access import PUBLIC, access_rule
 from .exports import csv_response
-from .forms import AuditFilterForm
+from .forms import AuditFilterForm, SearchForm
 from .paging import open_ended_page
 from .permissions import can_view_audit_log
+from .search import SearchUnavailable, search_visible_to, snippet
 
 HOME_ROWS = 5
 
@@ -121,3 +126,34 @@ def error_403(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+SEARCH_PER_PAGE = 20
+SEARCH_TYPE_LABELS = {"post": gettext_lazy("Post"), "network": gettext_lazy("Network"),
+                      "person": gettext_lazy("Person")}
+
+
+@access_rule("login: search_visible_to (audience filter, then each hit's own selector)")
+def search(request):
+    form = SearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    q, kind = data.get("q", ""), data.get("type", "")
+    unavailable = False
+    try:
+        hits = search_visible_to(user=request.user, q=q, type=kind,
+                                 newest_first=data.get("sort") == "date")
+    except SearchUnavailable:
+        hits, unavailable = [], True
+    page = Paginator(hits, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    for hit in page:
+        hit.snippet = snippet(hit.text, q)
+        hit.type_label = SEARCH_TYPE_LABELS[hit.type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/search.html", {
+        "form": form, "q": q, "page": page, "query": query.urlencode(),
+        "unavailable": unavailable,
+        # Counts per kind from the re-checked hits only (DESIGN §4).
+        "facets": [(SEARCH_TYPE_LABELS[kind], number)
+                   for kind, number in Counter(hit.type for hit in hits).most_common()],
+    }, status=503 if unavailable else 200)

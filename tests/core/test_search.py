@@ -1,0 +1,155 @@
+"""The one search (/suche/ and the API): what the index finds is checked again through
+each kind's selector, so nobody finds what they may not see (DESIGN §3, §4)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from haystack import connections
+
+from board.services import post_create, post_hide
+from networks.models import Membership, Visibility
+from networks.permissions import forget_grants
+from networks.services import (
+    membership_invite,
+    membership_join,
+    membership_remove,
+    network_found,
+)
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "Kanarienvogelrigole"
+
+
+@pytest.fixture
+def world(coordinator, member, city):
+    secret = network_found(founder=coordinator, name="Verschwiegene Runde", mandate="Intern",
+                           visibility=Visibility.CONFIDENTIAL)
+    membership_invite(network=secret, user=member, actor=coordinator)
+    membership_join(network=secret, user=member)
+    forget_grants(member)
+    posts = {
+        "public": post_create(author=coordinator, title="Starkregenvorsorge in Bochum",
+                              body="Wir bauen Baumrigolen.", category="offer"),
+        "secret": post_create(author=coordinator, title=f"Geheim {CANARY}",
+                              body=f"Nur für uns: {CANARY}", category="request",
+                              audience="network", network=secret),
+        "city": post_create(author=coordinator, title="Nur für Bochum", category="offer",
+                            body=f"Stadtintern {CANARY}", audience="cities", cities=[city]),
+    }
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    return secret, posts
+
+
+def _titles(client, q, **params):
+    response = client.get(reverse("search"), {"q": q, **params})
+    assert response.status_code == 200
+    return [hit.title for hit in response.context["page"]], response
+
+
+def test_a_compound_part_finds_the_post(client_for, outsider, world):
+    titles, response = _titles(client_for(outsider), "Starkregen")
+    assert titles == ["Starkregenvorsorge in Bochum"]
+    assert "<mark>" in response.content.decode()
+
+
+def test_members_find_their_networks_posts_others_never(client_for, member, outsider,
+                                                        steering, world):
+    member_titles, _ = _titles(client_for(member), CANARY)
+    assert f"Geheim {CANARY}" in member_titles
+    for stranger in (outsider, steering):
+        titles, response = _titles(client_for(stranger), CANARY)
+        assert not any("Geheim" in title for title in titles)
+        assert "Verschwiegene" not in response.content.decode()
+
+
+def test_posts_for_a_city_are_found_only_there(client_for, member, outsider, world):
+    assert "Nur für Bochum" in _titles(client_for(member), "Stadtintern")[0]
+    titles, response = _titles(client_for(outsider), "Stadtintern")
+    assert titles == [] and CANARY not in response.content.decode()
+
+
+def test_a_removed_member_finds_nothing_more_even_before_the_index_changes(
+        client_for, coordinator, member, world):
+    secret, _posts = world
+    membership_remove(membership=Membership.objects.get(network=secret, user=member),
+                      actor=coordinator)
+    forget_grants(member)
+    titles, response = _titles(client_for(member), CANARY)  # the index still says network
+    assert not any("Geheim" in title for title in titles)
+    assert response.context["page"].paginator.count == len(titles)  # counts re-checked
+
+
+def test_hidden_posts_are_found_by_nobody(client_for, member, service_staff, world,
+                                          django_capture_on_commit_callbacks):
+    _secret, posts = world
+    with django_capture_on_commit_callbacks(execute=True):  # the single writer runs
+        post_hide(post=posts["public"], actor=service_staff)
+    assert _titles(client_for(member), "Starkregen")[0] == []
+
+
+def test_a_new_post_is_found_once_its_transaction_has_committed(
+        client_for, coordinator, member, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_create(author=coordinator, title="Entsiegelung im Quartier", body="Pflaster weg",
+                    category="offer")
+    assert _titles(client_for(member), "Entsiegelung")[0] == ["Entsiegelung im Quartier"]
+
+
+def test_networks_and_people_are_found_with_counts_per_kind(client_for, outsider, coordinator,
+                                                            world):
+    _titles(client_for(outsider), "Verschwiegene")  # confidential: not even its name
+    titles, response = _titles(client_for(outsider), coordinator.name.split()[0])
+    assert coordinator.name in titles
+    assert response.context["facets"]
+
+
+def test_filter_by_kind(client_for, member, coordinator, world):
+    everything = [hit.type for hit in client_for(member).get(
+        reverse("search"), {"q": "Bochum"}).context["page"]]
+    assert {"post", "person"} <= set(everything)
+    for kind in ("post", "person"):
+        page = client_for(member).get(reverse("search"), {"q": "Bochum", "type": kind})
+        assert {hit.type for hit in page.context["page"]} == {kind}
+
+
+def test_the_api_search_has_the_same_rules(client_for, member, outsider, world):
+    url = reverse("api_search")
+    mine = client_for(member).get(url, {"q": CANARY}).json()
+    assert any(CANARY in hit["title"] for hit in mine["results"])
+    theirs = client_for(outsider).get(url, {"q": CANARY}).json()
+    assert theirs == {"count": 0, "results": []}
+    assert client_for(member).get(url).status_code == 400  # q is required
+    assert client_for(member).get(url, {"q": "x", "type": "kaputt"}).status_code == 400
+
+
+def test_snippets_are_escaped(client_for, coordinator, member,
+                              django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_create(author=coordinator, title="Sicher", category="offer",
+                    body="Kosten < 5 Euro `<img src=x onerror=alert(1)>` Regenrückhaltung")
+    _titles_, response = _titles(client_for(member), "Regenrückhaltung")
+    body = response.content.decode()
+    assert "<img src=x" not in body and "Kosten &lt; 5 Euro" in body
+    assert "<mark>Regenrückhaltu</mark>" in body
+
+
+def test_a_broken_index_says_search_is_unavailable_and_the_rest_works(client_for, member,
+                                                                      world):
+    path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    shutil.rmtree(path)
+    path.write_text("kein Index")
+    try:
+        response = client_for(member).get(reverse("search"), {"q": "Starkregen"})
+        assert response.status_code == 503
+        assert "nicht verfügbar" in response.content.decode()
+        assert client_for(member).get(reverse("board:list")).status_code == 200
+    finally:
+        path.unlink()
+        path.mkdir()
+        connections["default"].reset_sessions()
+        call_command("rebuild_index", interactive=False, verbosity=0)
