@@ -13,7 +13,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from haystack import connections
 
-from .search_analysis import fold
+from .search_analysis import UMLAUT_LETTERS, fold
 from .tasks import enqueue_after_commit
 
 
@@ -124,13 +124,20 @@ def _recheck(user, found) -> dict:
 def snippet(text: str, q: str, width: int = 90) -> str:
     """An escaped excerpt around the first query word found, that word in <mark>."""
     plain = strip_tags(text or "").replace("\n", " ")
-    lowered = fold(plain.lower())
+    # Umlauts folded letter for letter, so positions here are positions in ``plain``.
+    lowered = plain.lower().translate(UMLAUT_LETTERS)
     for word in sorted(q.lower().split(), key=len, reverse=True):
         stem = fold(word.strip('"*?'))[:max(4, len(word) - 2)]
         at = lowered.find(stem) if len(stem) >= 3 else -1
         if at >= 0:
-            start, end = max(0, at - width), min(len(plain), at + len(stem) + width)
+            # The whole word that holds the match ("Starkregenvorsorge" for "Starkregen").
+            while at > 0 and plain[at - 1].isalnum():
+                at -= 1
+            stop = at + len(stem)
+            while stop < len(plain) and plain[stop].isalnum():
+                stop += 1
+            start, end = max(0, at - width), min(len(plain), stop + width)
             return format_html("{}{}<mark>{}</mark>{}{}", "… " if start else "",
-                               plain[start:at], plain[at:at + len(stem)],
-                               plain[at + len(stem):end], " …" if end < len(plain) else "")
+                               plain[start:at], plain[at:stop], plain[stop:end],
+                               " …" if end < len(plain) else "")
     return Truncator(plain).chars(2 * width)

@@ -23,12 +23,13 @@ MIN_PART = 4
 # Only words at least this long are split (stems of "Starkregen" have eight letters).
 MIN_COMPOUND = 8
 
-_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+UMLAUT_LETTERS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
 
 
 def fold(stem: str) -> str:
     """One spelling for umlauts, whether written as ``ü`` or ``ue``."""
-    return stem.translate(_UMLAUTS).replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return stem.translate(UMLAUT_LETTERS).replace("ae", "a").replace("oe", "o").replace(
+        "ue", "u")
 
 
 class GermanFoldFilter(Filter):

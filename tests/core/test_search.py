@@ -135,7 +135,7 @@ def test_snippets_are_escaped(client_for, coordinator, member,
     _titles_, response = _titles(client_for(member), "Regenrückhaltung")
     body = response.content.decode()
     assert "<img src=x" not in body and "Kosten &lt; 5 Euro" in body
-    assert "<mark>Regenrückhaltu</mark>" in body
+    assert "<mark>Regenrückhaltung</mark>" in body
 
 
 def test_a_broken_index_says_search_is_unavailable_and_the_rest_works(client_for, member,
@@ -153,3 +153,11 @@ def test_a_broken_index_says_search_is_unavailable_and_the_rest_works(client_for
         path.mkdir()
         connections["default"].reset_sessions()
         call_command("rebuild_index", interactive=False, verbosity=0)
+
+
+def test_the_snippet_marks_the_whole_word_after_an_umlaut_spelled_out():
+    from intranet.core.search import snippet
+
+    html = snippet("Die Maßnahmen für Bäume und Starkregenvorsorge", "Starkregen")
+    assert "<mark>Starkregenvorsorge</mark>" in html
+    assert "<mark>Bäume</mark>" in snippet("Neue Bäume am Platz", "Baeume")

@@ -19,6 +19,7 @@ PAGES = [
     ("brett", "/brett/"), ("brett-neu", "/brett/neu/"),
     ("benachrichtigungen", "/benachrichtigungen/"),
     ("benachrichtigungen-einstellungen", "/benachrichtigungen/einstellungen/"),
+    ("suche", "/suche/?q=Starkregen"),
 ]
 
 
