@@ -101,8 +101,8 @@ class PinnedFirst:
         return len(self.pins) + self.rest.count()
 
     def capped_count(self, cap: int) -> int:
-        # Keys only (the annotations would be computed for every row), in the list's order,
-        # so the database walks the same index as for the page and stops early.
+        # Keys only, in the list's order: the database walks the same index as for the
+        # page and stops after cap + 1 rows.
         return len(self.pins) + self.rest.values("pk")[: cap + 1].count()
 
     def __len__(self) -> int:
