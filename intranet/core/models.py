@@ -59,3 +59,19 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return AUDIT_ACTION_LABELS.get(self.action, self.action)
+
+
+class SearchUpdate(models.Model):
+    """The outbox of the index: written in the transaction of the change, worked through
+    by the single writer on the ``search`` queue (and by beat every minute). A broker that
+    is away delays index updates; it loses none."""
+
+    label = models.CharField(max_length=100)  # "board.post"
+    object_pk = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.label}.{self.object_pk}"

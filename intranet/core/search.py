@@ -18,17 +18,38 @@ from .tasks import enqueue_after_commit
 
 
 def reindex_after_commit(instance) -> None:
-    from .tasks import update_search_document
-
-    enqueue_after_commit(update_search_document, instance._meta.label_lower, instance.pk)
+    reindex_many_after_commit(type(instance), [instance.pk])
 
 
 def reindex_many_after_commit(model, pks) -> None:
-    from .tasks import update_search_documents
+    """Note in the index's outbox that these objects changed, in the caller's transaction;
+    the writer is woken after commit."""
+    from .models import SearchUpdate
+    from .tasks import drain_search_updates
 
-    pks = list(pks)
-    if pks:
-        enqueue_after_commit(update_search_documents, model._meta.label_lower, pks)
+    rows = [SearchUpdate(label=model._meta.label_lower, object_pk=pk) for pk in pks]
+    if rows:
+        SearchUpdate.objects.bulk_create(rows)
+        enqueue_after_commit(drain_search_updates)
+
+
+DRAIN_BATCH = 500
+
+
+def drain_updates() -> int:
+    """Index what the outbox lists, a batch at a time; rows are deleted once done."""
+    from .models import SearchUpdate
+
+    done = 0
+    while rows := list(SearchUpdate.objects.order_by("pk")[:DRAIN_BATCH]):
+        by_label: dict[str, set[int]] = {}
+        for row in rows:
+            by_label.setdefault(row.label, set()).add(row.object_pk)
+        for label, pks in by_label.items():
+            update_documents(label, sorted(pks))
+        SearchUpdate.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        done += len(rows)
+    return done
 
 
 def update_documents(label: str, pks: list[int]) -> None:

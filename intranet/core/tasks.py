@@ -45,15 +45,8 @@ def _publish(task, args, kwargs, run_here_if_broker_down) -> None:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
-def update_search_document(label: str, pk: int) -> None:
+def drain_search_updates() -> int:
     """Runs on the ``search`` queue only: the single writer of the index."""
-    from .search import update_documents
+    from .search import drain_updates
 
-    update_documents(label, [pk])
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
-def update_search_documents(label: str, pks: list[int]) -> None:
-    from .search import update_documents
-
-    update_documents(label, pks)
+    return drain_updates()

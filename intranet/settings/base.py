@@ -269,8 +269,7 @@ CELERY_TASK_ROUTES = {
     "intranet.accounts.tasks.send_invitation_email": {"queue": "email"},
     "intranet.core.tasks.send_email": {"queue": "email"},
     # The single writer of the Whoosh index (DESIGN §4): one worker, concurrency 1.
-    "intranet.core.tasks.update_search_document": {"queue": "search"},
-    "intranet.core.tasks.update_search_documents": {"queue": "search"},
+    "intranet.core.tasks.drain_search_updates": {"queue": "search"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -283,6 +282,8 @@ CELERY_BEAT_SCHEDULE = {
     "fan-out-post-events": {"task": "board.tasks.fan_out_post_events", "schedule": 60},
     "dispatch-notifications": {"task": "intranet.notifications.tasks.dispatch_notifications",
                                "schedule": 60},
+    "drain-search-updates": {"task": "intranet.core.tasks.drain_search_updates",
+                             "schedule": 60},
     "daily-digest": {"task": "intranet.notifications.tasks.send_digests",
                      "schedule": crontab(hour=7, minute=0), "args": ("daily",)},
     "weekly-digest": {"task": "intranet.notifications.tasks.send_digests",

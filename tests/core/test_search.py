@@ -161,3 +161,20 @@ def test_the_snippet_marks_the_whole_word_after_an_umlaut_spelled_out():
     html = snippet("Die Maßnahmen für Bäume und Starkregenvorsorge", "Starkregen")
     assert "<mark>Starkregenvorsorge</mark>" in html
     assert "<mark>Bäume</mark>" in snippet("Neue Bäume am Platz", "Baeume")
+
+
+def test_with_the_broker_away_index_updates_wait_and_are_found_after(
+        client_for, coordinator, member, world, django_capture_on_commit_callbacks):
+    from intranet.core.models import SearchUpdate
+    from intranet.core.tasks import drain_search_updates
+    from tests.helpers import celery_broker_unreachable
+
+    with celery_broker_unreachable(), django_capture_on_commit_callbacks(execute=True):
+        post_create(author=coordinator, title="Gründachkataster veröffentlicht",
+                    body="Alle Dächer der Stadt", category="announcement")
+    assert SearchUpdate.objects.filter(label="board.post").exists()
+    assert _titles(client_for(member), "Gründachkataster")[0] == []  # not yet indexed
+    drain_search_updates.delay()  # beat's sweep once the broker is back
+    assert _titles(client_for(member), "Gründachkataster")[0] == [
+        "Gründachkataster veröffentlicht"]
+    assert not SearchUpdate.objects.exists()
