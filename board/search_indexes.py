@@ -27,8 +27,9 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
     title = indexes.CharField(model_attr="title")
     created = indexes.DateTimeField(model_attr="created_at")
     topics = indexes.MultiValueField()
-    organisation = indexes.CharField(null=True)
-    network = indexes.CharField(null=True)
+    # Keyword fields (MultiValueField in Whoosh), so a filter matches the slug exactly.
+    organisation = indexes.MultiValueField()
+    network = indexes.MultiValueField()
 
     def get_model(self):
         return Post
@@ -46,7 +47,7 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
         return [topic.slug for topic in post.topics.all()]
 
     def prepare_organisation(self, post):
-        return post.author_organisation.slug if post.author_organisation else None
+        return [post.author_organisation.slug] if post.author_organisation else []
 
     def prepare_network(self, post):
-        return post.network.slug if post.network else None
+        return [post.network.slug] if post.network else []

@@ -15,6 +15,7 @@ class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
     title = indexes.CharField(model_attr="name")
     created = indexes.DateTimeField(model_attr="founded_at")
     topics = indexes.MultiValueField()
+    network = indexes.MultiValueField()
 
     def get_model(self):
         return Network
@@ -29,3 +30,6 @@ class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_topics(self, network):
         return [topic.slug for topic in network.topics.all()]
+
+    def prepare_network(self, network):
+        return [network.slug]

@@ -13,6 +13,8 @@ class PersonIndex(indexes.SearchIndex, indexes.Indexable):
     # Every signed-in person may see every active colleague (accounts.permissions).
     audience = indexes.MultiValueField(default=["all"])
     title = indexes.CharField(model_attr="name")
+    topics = indexes.MultiValueField()
+    organisation = indexes.MultiValueField()
 
     def get_model(self):
         return User
@@ -20,3 +22,9 @@ class PersonIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         return User.objects.filter(is_active=True).select_related("organisation") \
             .prefetch_related("topics")
+
+    def prepare_topics(self, person):
+        return [topic.slug for topic in person.topics.all()]
+
+    def prepare_organisation(self, person):
+        return [person.organisation.slug] if person.organisation else []

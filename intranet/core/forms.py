@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import AUDIT_ACTION_LABELS
-from .widgets import LightSelect
+from .widgets import FlatChoices, LightSelect
 
 
 class AuditFilterForm(forms.Form):
@@ -42,3 +42,16 @@ class SearchForm(forms.Form):
         ("person", _("People"))])
     sort = forms.ChoiceField(label=_("Order"), required=False, widget=LightSelect, choices=[
         ("", _("Best match first")), ("date", _("Newest first"))])
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=LightSelect)
+    city = forms.ChoiceField(label=_("City or organisation"), required=False,
+                             widget=LightSelect)
+    network = forms.ChoiceField(label=_("Network"), required=False, widget=LightSelect)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000,
+                              max_value=2100)
+
+    def __init__(self, *args, topics=(), organisations=(), networks=(), **kwargs):
+        """The choices are (slug, name) pairs the person may see."""
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("All")), *topics]
+        self.fields["city"].choices = FlatChoices([("", _("All")), *organisations])
+        self.fields["network"].choices = FlatChoices([("", _("All")), *networks])

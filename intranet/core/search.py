@@ -7,6 +7,7 @@ removes it when it is gone or no longer to be found (a hidden post).
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.utils.html import format_html, strip_tags
@@ -97,7 +98,9 @@ def audiences_of(user) -> list[str]:
             *(f"network:{pk}" for pk in member_of)]
 
 
-def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = False) -> list[Hit]:
+def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = False,
+                      topic: str = "", organisation: str = "", network: str = "",
+                      year: int | None = None) -> list[Hit]:
     """Hits for ``q`` the person may see, best first (or newest first). The index's own
     audience filter narrows the hits; each is then checked again through the selector of
     its kind, so a stale index (someone just removed from a network) shows nothing more."""
@@ -108,6 +111,13 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
         return []
     query = SearchQuerySet().auto_query(words).filter(audience__in=audiences_of(user))
     query = query.filter(type=type) if type in TYPES else query.filter(type__in=TYPES)
+    for field, value in (("topics", topic), ("organisation", organisation),
+                         ("network", network)):
+        if value:
+            query = query.filter(**{field: value})
+    if year:
+        query = query.filter(created__gte=datetime(year, 1, 1, tzinfo=UTC),
+                             created__lt=datetime(year + 1, 1, 1, tzinfo=UTC))
     if newest_first:
         query = query.order_by("-created")
     try:

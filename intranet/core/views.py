@@ -135,13 +135,20 @@ SEARCH_TYPE_LABELS = {"post": gettext_lazy("Post"), "network": gettext_lazy("Net
 
 @access_rule("login: search_visible_to (audience filter, then each hit's own selector)")
 def search(request):
-    form = SearchForm(request.GET or None)
+    user = request.user
+    form = SearchForm(
+        request.GET or None, topics=account_selectors.topic_choices(),
+        organisations=account_selectors.organisation_choices_visible_to(user=user),
+        networks=network_selectors.network_list_visible_to(user=user).order_by(
+            "name").values_list("slug", "name"))
     data = form.cleaned_data if form.is_valid() else {}
     q, kind = data.get("q", ""), data.get("type", "")
     unavailable = False
     try:
-        hits = search_visible_to(user=request.user, q=q, type=kind,
-                                 newest_first=data.get("sort") == "date")
+        hits = search_visible_to(
+            user=user, q=q, type=kind, newest_first=data.get("sort") == "date",
+            topic=data.get("topic", ""), organisation=data.get("city", ""),
+            network=data.get("network", ""), year=data.get("year"))
     except SearchUnavailable:
         hits, unavailable = [], True
     page = Paginator(hits, SEARCH_PER_PAGE).get_page(request.GET.get("page"))

@@ -178,3 +178,28 @@ def test_with_the_broker_away_index_updates_wait_and_are_found_after(
     assert _titles(client_for(member), "Gründachkataster")[0] == [
         "Gründachkataster veröffentlicht"]
     assert not SearchUpdate.objects.exists()
+
+
+def test_filters_by_topic_network_city_and_year(client_for, coordinator, member, outsider,
+                                                world, other_city):
+    from intranet.accounts.models import Topic
+
+    secret, posts = world
+    topic = Topic.objects.order_by("name").first()
+    posts["public"].topics.set([topic])
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    client = client_for(member)
+    assert _titles(client, "Bochum", type="post", topic=topic.slug)[0] == [
+        "Starkregenvorsorge in Bochum"]
+    assert _titles(client, CANARY, network=secret.slug)[0] == [f"Geheim {CANARY}"]
+    assert _titles(client, "Starkregen", city=coordinator.organisation.slug)[0] == [
+        "Starkregenvorsorge in Bochum"]
+    assert _titles(client, "Starkregen", city=other_city.slug)[0] == []
+    this_year = posts["public"].created_at.year
+    assert _titles(client, "Starkregen", type="post", year=this_year)[0] == [
+        "Starkregenvorsorge in Bochum"]
+    assert _titles(client, "Starkregen", type="post", year=this_year - 1)[0] == []
+    # A confidential network is no filter choice for those who may not know it.
+    choices = dict(client_for(outsider).get(reverse("search")).context["form"]
+                   .fields["network"].choices)
+    assert secret.slug not in choices
