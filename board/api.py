@@ -2,7 +2,6 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, status
@@ -138,11 +137,7 @@ class CommentDetailView(APIView):
 
     @extend_schema(responses={204: OpenApiResponse(description="Removed.")})
     def delete(self, request, pk, comment_pk):
-        post = permissions.access_post(request.user, pk)
-        comment = selectors.comments_of(post=post).filter(pk=comment_pk).first()
-        if comment is None:
-            raise Http404
-        comment.post = post
+        _post, comment = permissions.access_comment(request.user, pk, comment_pk)
         services.comment_remove(comment=comment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -179,22 +174,15 @@ class AttachmentDetailView(APIView):
     access_rule = "login: access_post; the file belongs to it; DELETE can_edit_post"
     http_method_names = ["get", "delete", "head", "options"]
 
-    def _attachment(self, request, pk, attachment_pk):
-        post = permissions.access_post(request.user, pk)
-        attachment = selectors.attachment_of(post=post, pk=attachment_pk)
-        if attachment is None:
-            raise Http404
-        return post, attachment
-
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
         description="The file, as a download.")})
     def get(self, request, pk, attachment_pk):
-        _post, attachment = self._attachment(request, pk, attachment_pk)
+        _post, attachment = permissions.access_attachment(request.user, pk, attachment_pk)
         return private_file_response(attachment.file, filename=attachment.original_name,
                                      content_type=attachment.content_type)
 
     @extend_schema(responses={204: OpenApiResponse(description="Removed.")})
     def delete(self, request, pk, attachment_pk):
-        _post, attachment = self._attachment(request, pk, attachment_pk)
+        _post, attachment = permissions.access_attachment(request.user, pk, attachment_pk)
         services.attachment_delete(attachment=attachment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

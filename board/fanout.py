@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from intranet.notifications.models import Kind
 from intranet.notifications.services import notify
 from networks.models import Membership, MemberState
+from networks.permissions import prefetch_grants
 
 from .models import Audience, Category, Post, PostEvent, PostFollow
 from .permissions import can_view_post
@@ -36,7 +37,8 @@ def fan_out_pending() -> int:
 
 
 def fan_out(event: PostEvent) -> None:
-    post = Post.objects.select_related("author", "network").get(pk=event.post_id)
+    post = Post.objects.select_related("author", "network").prefetch_related("cities").get(
+        pk=event.post_id)
     if post.hidden_at:
         return
     comment = event.comment
@@ -63,9 +65,18 @@ def _author_name(author) -> str:
     return author.name if author else _("Someone")
 
 
+def _visible_to(people, post) -> list:
+    """Those of ``people`` who may see the post: can_view_post with their grants on its
+    network read in one query, not one per person."""
+    people = list(people)
+    if post.network_id:
+        prefetch_grants({person: {post.network_id} for person in people})
+    return [person for person in people if can_view_post(person, post)]
+
+
 def _notify_mentioned(event, post, comment, key, url, author) -> None:
-    mentioned = [person for person in event.mentioned.filter(is_active=True)
-                 if person != author and can_view_post(person, post)]
+    mentioned = _visible_to(event.mentioned.filter(is_active=True).exclude(
+        pk=getattr(author, "pk", None)).prefetch_related("role_assignments"), post)
     if not mentioned:
         return
     params = {"author": _author_name(author), "title": post.title}
@@ -105,6 +116,5 @@ def _notify_followers(post: Post, comment, key: str, url: str) -> None:
         "role_assignments")
     text = (_("%(author)s commented on “%(title)s”"),
             {"author": _author_name(comment.author), "title": post.title})
-    notify(recipients=[person for person in followers if can_view_post(person, post)],
-           text=text, url=url, post=post, network=post.network,
-           kind=Kind.FOLLOWED_COMMENT, event_key=key)
+    notify(recipients=_visible_to(followers, post), text=text, url=url, post=post,
+           network=post.network, kind=Kind.FOLLOWED_COMMENT, event_key=key)

@@ -88,3 +88,26 @@ def access_post(user, pk) -> Post:
     if post is None:
         raise not_found()
     return post
+
+
+def access_attachment(user, pk, attachment_pk):
+    """A post's file, through the post: hidden, missing and foreign all give the one 404."""
+    from .selectors import attachment_of
+
+    post = access_post(user, pk)
+    attachment = attachment_of(post=post, pk=attachment_pk)
+    if attachment is None:
+        raise not_found()
+    return post, attachment
+
+
+def access_comment(user, pk, comment_pk):
+    """A visible comment of a post the person may see, or the one 404."""
+    from .selectors import comments_of
+
+    post = access_post(user, pk)
+    comment = comments_of(post=post).filter(pk=comment_pk).first()
+    if comment is None:
+        raise not_found()
+    comment.post = post  # the checks that follow read the post already fetched
+    return post, comment

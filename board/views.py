@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet.accounts import selectors as account_selectors
-from intranet.core.access import access_rule, not_found
+from intranet.core.access import access_rule
 from intranet.core.downloads import private_file_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
@@ -27,6 +27,8 @@ from .forms import BERLIN as BERLIN_TZ
 from .forms import AttachmentForm, BoardFilterForm, CommentForm, PinForm, PostEditForm, PostForm
 from .models import Comment
 from .permissions import (
+    access_attachment,
+    access_comment,
     access_post,
     can_comment,
     can_delete_post,
@@ -282,18 +284,10 @@ def attachment_upload(request, pk: int):
     return redirect("board:detail", pk=post.pk)
 
 
-def _attachment(user, pk: int, attachment_pk: int):
-    post = access_post(user, pk)
-    attachment = selectors.attachment_of(post=post, pk=attachment_pk)
-    if attachment is None:
-        raise not_found()
-    return post, attachment
-
-
-@access_rule("login: access_post; the file belongs to that post")
+@access_rule("login: access_attachment (through access_post)")
 def attachment_download(request, pk: int, attachment_pk: int):
     """Files leave only through here: checked, as an attachment, never cached or sniffed."""
-    _post, attachment = _attachment(request.user, pk, attachment_pk)
+    _post, attachment = access_attachment(request.user, pk, attachment_pk)
     return private_file_response(attachment.file, filename=attachment.original_name,
                                  content_type=attachment.content_type)
 
@@ -301,7 +295,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @require_POST
 @access_rule("login: access_post + can_edit_post")
 def attachment_delete(request, pk: int, attachment_pk: int):
-    post, attachment = _attachment(request.user, pk, attachment_pk)
+    post, attachment = access_attachment(request.user, pk, attachment_pk)
     if not can_edit_post(request.user, post):
         raise PermissionDenied
     services.attachment_delete(attachment=attachment, actor=request.user)
@@ -310,13 +304,9 @@ def attachment_delete(request, pk: int, attachment_pk: int):
 
 
 @require_POST
-@access_rule("login: access_post + can_remove_comment")
+@access_rule("login: access_comment (through access_post) + can_remove_comment")
 def comment_remove(request, pk: int, comment_pk: int):
-    post = access_post(request.user, pk)
-    comment = selectors.comments_of(post=post).filter(pk=comment_pk).first()
-    if comment is None:
-        raise not_found()
-    comment.post = post
+    post, comment = access_comment(request.user, pk, comment_pk)
     if not can_remove_comment(request.user, comment):
         raise PermissionDenied
     services.comment_remove(comment=comment, actor=request.user)
