@@ -38,7 +38,26 @@ DRAIN_BATCH = 500
 
 
 def drain_updates() -> int:
-    """Index what the outbox lists, a batch at a time; rows are deleted once done."""
+    """Index what the outbox lists, as the index's single writer. While a rebuild holds
+    the writer's lock this does nothing and the rows stay: the rebuild drains them into
+    its new index right after the swap, then calls this again."""
+    from .models import SearchUpdate
+    from .search_backend import writer_lock
+
+    done = 0
+    while True:
+        with writer_lock() as held:
+            if not held:
+                return done
+            done += drain_outbox()
+        # A row noted while the lock was held, whose own drain found the lock taken.
+        if not SearchUpdate.objects.exists():
+            return done
+
+
+def drain_outbox() -> int:
+    """Index what the outbox lists, a batch at a time; rows are deleted once done. The
+    caller holds the writer's lock."""
     from .models import SearchUpdate
 
     done = 0

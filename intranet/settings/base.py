@@ -302,7 +302,8 @@ def haystack_connections(search_url):
     if not search_url:
         return {
             "default": {
-                "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+                # haystack's Whoosh backend with a long-lived searcher (core.search_backend).
+                "ENGINE": "intranet.core.search_backend.WhooshEngine",
                 "PATH": str(VAR_DIR / "whoosh"),
             }
         }

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from haystack import connections
 
 from board.services import post_create, post_hide
 from networks.models import Membership, Visibility
@@ -138,21 +137,40 @@ def test_snippets_are_escaped(client_for, coordinator, member,
     assert "<mark>Regenrückhaltung</mark>" in body
 
 
-def test_a_broken_index_says_search_is_unavailable_and_the_rest_works(client_for, member,
-                                                                      world):
+def _break_index(damage: str) -> None:
     path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
-    shutil.rmtree(path)
-    path.write_text("kein Index")
+    live = path.resolve()  # rebuild_index made PATH a link to the live directory
+    if damage == "directory deleted":
+        shutil.rmtree(live)
+    elif damage == "garbage written into it":
+        for file in live.iterdir():
+            file.unlink()  # not truncated in place: the open searcher maps these files
+            file.write_bytes(b"kein Index")
+    else:  # "a file where the index was"
+        path.unlink() if path.is_symlink() else shutil.rmtree(path)
+        path.write_text("kein Index")
+
+
+@pytest.mark.parametrize("damage", ["directory deleted", "garbage written into it",
+                                    "a file where the index was"])
+def test_a_broken_index_says_search_is_unavailable_and_the_rest_works(client_for, member,
+                                                                      world, damage):
+    # Searched once first: the long-lived searcher is open when the index breaks.
+    assert _titles(client_for(member), "Starkregen")[0] == ["Starkregenvorsorge in Bochum"]
+    _break_index(damage)
     try:
         response = client_for(member).get(reverse("search"), {"q": "Starkregen"})
         assert response.status_code == 503
         assert "nicht verfügbar" in response.content.decode()
         assert client_for(member).get(reverse("board:list")).status_code == 200
+        assert client_for(member).get(reverse("api_search"), {"q": "Starkregen"}
+                                      ).status_code == 503
     finally:
-        path.unlink()
-        path.mkdir()
-        connections["default"].reset_sessions()
+        path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
         call_command("rebuild_index", interactive=False, verbosity=0)
+    assert _titles(client_for(member), "Starkregen")[0] == ["Starkregenvorsorge in Bochum"]
 
 
 def test_the_snippet_marks_the_whole_word_after_an_umlaut_spelled_out():

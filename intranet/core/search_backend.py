@@ -1,0 +1,365 @@
+"""The Whoosh backend of the embedded default: a long-lived searcher, a rebuild beside the
+live index and one writer at a time (DESIGN §4).
+
+haystack's Whoosh backend opens new searchers for every query, which makes a query several
+times slower than a long-lived Whoosh searcher. Here every process keeps one searcher per
+index and refreshes it when the index has a newer generation (``up_to_date()`` lists the
+index directory: cheap; ``refresh()`` reopens only the segments that changed).
+
+Layout: ``PATH`` is a directory (haystack's layout, and where a fresh install starts) or,
+once ``rebuild_index`` has run, a symlink to a sibling directory ``<PATH>-<stamp>-<random>``.
+The rebuild writes the next directory beside the live one and replaces the symlink in one
+step (``os.replace``); readers notice because ``PATH`` resolves elsewhere, and reopen.
+
+Writers take ``<PATH>.lock`` (``flock``): ``drain_updates`` (the ``search`` queue) and the
+rebuild. A drain that finds the lock taken leaves the outbox rows where they are; the
+rebuild drains them into the new index right after the swap.
+
+Readers never create or change anything: a missing, locked or broken index raises, and
+the search page says that search is unavailable.
+"""
+
+import fcntl
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from contextlib import contextmanager, suppress
+
+from haystack import connections
+from haystack.backends import whoosh_backend
+from haystack.exceptions import SkipDocument
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
+
+# Memory of the rebuild's one writer before it spills sorted runs to disk (Whoosh: 128).
+REBUILD_WRITER_MB = 256
+REBUILD_CHUNK = 2000  # rows read from the database at a time
+
+
+class _Live:
+    """This process's searcher on one index. Whoosh readers seek and read shared file
+    objects, so a query holds ``lock`` from refresh to its last stored field (gunicorn's
+    sync workers have one thread per process: the lock is never contended there)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.location = None  # the directory the searcher reads
+        self.toc = None  # what _newest_toc() said when the searcher was last brought up
+        self.searcher = None
+
+    def current(self, path, schema):
+        """The searcher on the newest version of the index at ``path`` (call with the lock
+        held). Retries once when the index was swapped while it looked."""
+        for attempt in (1, 2):
+            location = os.path.realpath(path)
+            try:
+                return self._searcher_at(location, schema)
+            except Exception:
+                self.close()
+                if attempt == 2 or os.path.realpath(path) == location:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _searcher_at(self, location, schema):
+        # Like Searcher.up_to_date() (a listing of the directory), plus a stat of the
+        # newest table of contents, so that one replaced in place is read again too.
+        toc = _newest_toc(location)
+        if self.searcher is not None and location == self.location:
+            if toc == self.toc:
+                return self.searcher
+            if toc and self.toc and toc[0] != self.toc[0]:  # a commit: reuse what's unchanged
+                self.searcher, self.toc = self.searcher.refresh(), toc
+                return self.searcher
+        self.close()
+        index = FileStorage(location, readonly=True).open_index(schema=schema)
+        self.searcher, self.location, self.toc = index.searcher(), location, toc
+        return self.searcher
+
+    def close(self):
+        if self.searcher is not None:
+            with suppress(Exception):
+                self.searcher.close()
+        self.searcher = self.location = self.toc = None
+
+
+_TOC = re.compile(r"_MAIN_(\d+)\.toc")
+
+
+def _newest_toc(location):
+    """(generation, inode, size, mtime) of the index's newest table of contents; raises
+    when the directory is missing or not a directory."""
+    newest = None
+    with os.scandir(location) as entries:
+        for entry in entries:
+            match = _TOC.fullmatch(entry.name)
+            if match and (newest is None or int(match[1]) > newest[0]):
+                newest = (int(match[1]), entry)
+    if newest is None:
+        return None
+    stat = newest[1].stat()
+    return newest[0], stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+_LIVE: dict[str, _Live] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def _live(path) -> _Live:
+    with _LIVE_LOCK:
+        return _LIVE.setdefault(os.path.abspath(path), _Live())
+
+
+class _Lent:
+    """The live searcher lent to one query: haystack closes what it opened; not this."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+    def close(self):
+        pass
+
+
+class _SearcherAsIndex:
+    """What haystack's ``search()`` asks of ``self.index``, answered by the live searcher
+    instead of new searchers and a refresh per query."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+
+    def refresh(self):
+        return self
+
+    def searcher(self, **kwargs):
+        return _Lent(self._searcher)
+
+    def doc_count(self):
+        return self._searcher.doc_count()
+
+    def reader(self):
+        return self._searcher.reader()
+
+
+class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
+    """haystack's Whoosh backend with a long-lived searcher; writes follow ``PATH`` to
+    wherever the last rebuild put the index."""
+
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.index = None
+        self._write_location = None
+
+    @property
+    def lock_path(self):
+        return f"{os.path.abspath(self.path)}.lock"
+
+    def setup(self):
+        # The schema and the query parser only: readers open nothing here, and create
+        # nothing anywhere (haystack's setup() creates a missing index directory).
+        from haystack import connections
+
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields())
+        self.parser = whoosh_backend.QueryParser(self.content_field_name, schema=self.schema)
+        self.parser.add_plugins([whoosh_backend.FuzzyTermPlugin])
+        self.setup_complete = True
+
+    # --- reading ----------------------------------------------------------------------
+
+    def live_searcher(self):
+        """This process's searcher, refreshed; the caller holds ``live_lock()``."""
+        if not self.setup_complete:
+            self.setup()
+        return _live(self.path).current(self.path, self.schema)
+
+    @contextmanager
+    def live_lock(self):
+        with _live(self.path).lock:
+            yield
+
+    def _with_live_searcher(self, method, *args, **kwargs):
+        with self.live_lock():
+            searcher = self.live_searcher()
+            writable, self.index = self.index, _SearcherAsIndex(searcher)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.index = writable
+
+    def search(self, query_string, **kwargs):
+        if not query_string or (len(query_string) <= 1 and query_string != "*"):
+            return super().search(query_string, **kwargs)  # no results, no index needed
+        return self._with_live_searcher(super().search, query_string, **kwargs)
+
+    def more_like_this(self, model_instance, *args, **kwargs):
+        return self._with_live_searcher(super().more_like_this, model_instance, *args,
+                                        **kwargs)
+
+    # --- writing (the search queue's worker and the management commands only) ----------
+
+    def open_for_writing(self):
+        """The index where ``PATH`` points now, created when there is none yet."""
+        if not self.setup_complete:
+            self.setup()
+        location = os.path.realpath(self.path)
+        if self.index is None or location != self._write_location:
+            os.makedirs(location, exist_ok=True)
+            self.storage = FileStorage(location)
+            try:
+                self.index = self.storage.open_index(schema=self.schema)
+            except EmptyIndexError:
+                self.index = self.storage.create_index(self.schema)
+            self._write_location = location
+        return self.index
+
+    def update(self, index, iterable, commit=True):
+        self.open_for_writing()
+        return super().update(index, iterable, commit=commit)
+
+    def remove(self, obj_or_string, commit=True):
+        self.open_for_writing()
+        return super().remove(obj_or_string, commit=commit)
+
+    def clear(self, models=None, commit=True):
+        self.open_for_writing()
+        return super().clear(models=models, commit=commit)
+
+    def optimize(self):
+        self.open_for_writing()
+        return super().optimize()
+
+    def delete_index(self):
+        # haystack removes PATH, which may be the symlink to the live directory: empty
+        # that directory instead, leaving a new empty index in its place.
+        self.open_for_writing()
+        for name in os.listdir(self._write_location):
+            with suppress(IsADirectoryError, FileNotFoundError):
+                os.remove(os.path.join(self._write_location, name))
+        self.index = self.storage.create_index(self.schema)
+
+
+class WhooshEngine(whoosh_backend.WhooshEngine):
+    backend = LiveWhooshSearchBackend
+
+
+# --- One writer at a time ------------------------------------------------------------------
+
+@contextmanager
+def writer_lock(using="default", *, blocking=False):
+    """Yields whether this process may write the index now. Whoosh allows one writer; a
+    drain asks without waiting (``blocking=False``), the rebuild waits for a running drain.
+    Other engines take concurrent writes: always True there."""
+    lock_path = getattr(connections[using].get_backend(), "lock_path", None)
+    if lock_path is None:
+        yield True
+        return
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            held = True
+        except BlockingIOError:
+            held = False
+        yield held
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+# --- Rebuild beside the live index, then swap ----------------------------------------------
+
+def rebuild(using="default") -> int:
+    """Writes every document of every registered index into a new directory beside the
+    live index in one writer and one commit, swaps it in, deletes the old one and drains
+    the outbox into the new index. The live index answers queries until the swap. Returns
+    the number of documents written."""
+    from .search import drain_outbox, drain_updates
+
+    backend = connections[using].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
+    path = os.path.abspath(backend.path)
+    with writer_lock(using, blocking=True):
+        _remove_leftovers(path)
+        fresh = tempfile.mkdtemp(prefix=f"{os.path.basename(path)}-{_stamp()}-",
+                                 dir=os.path.dirname(path))
+        try:
+            # mkdtemp makes it 0700; the web processes may run as another user of the group.
+            os.chmod(fresh, 0o755)  # noqa: S103 (an index readable like any var/ directory)
+            count = write_all(backend, connections[using].get_unified_index(), fresh)
+            previous = _swap(path, fresh)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        if previous:
+            shutil.rmtree(previous, ignore_errors=True)
+        drain_outbox()  # what changed while the new index was written
+    drain_updates()  # what was noted while the lock was held
+    return count
+
+
+def write_all(backend, unified_index, location) -> int:
+    """Every document of every registered index in one writer, one commit: one segment.
+    (haystack's update_index commits, and merges, every 1,000 documents.)"""
+    index = FileStorage(location).create_index(backend.schema)
+    writer = index.writer(limitmb=REBUILD_WRITER_MB)
+    count = 0
+    try:
+        for search_index in unified_index.get_indexes().values():
+            queryset = search_index.build_queryset(using=backend.connection_alias)
+            for obj in queryset.order_by("pk").iterator(chunk_size=REBUILD_CHUNK):
+                try:
+                    document = search_index.full_prepare(obj)
+                except SkipDocument:
+                    continue
+                document.pop("boost", None)  # Whoosh 2.5+ has no document boosts
+                writer.add_document(**{key: backend._from_python(value)
+                                       for key, value in document.items()})
+                count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%dT%H%M%S")
+
+
+def _swap(path, fresh):
+    """Points ``path`` at ``fresh`` in one step; returns the directory it pointed at."""
+    link = f"{path}.swap"
+    with suppress(FileNotFoundError):
+        os.unlink(link)
+    os.symlink(os.path.basename(fresh), link)
+    previous = None
+    if os.path.islink(path):
+        previous = os.path.realpath(path)
+    elif os.path.isdir(path):
+        # haystack's layout, the index right in PATH: moved aside once. Only in that
+        # moment is there no index at PATH; a query then says search is unavailable.
+        previous = f"{path}-{_stamp()}-replaced"
+        os.rename(path, previous)
+    os.replace(link, path)
+    descriptor = os.open(os.path.dirname(path), os.O_RDONLY)
+    try:
+        os.fsync(descriptor)  # the new link survives a crash
+    finally:
+        os.close(descriptor)
+    return previous if previous and os.path.isdir(previous) else None
+
+
+def _remove_leftovers(path):
+    """Directories of rebuilds that were killed before their swap (the lock is held)."""
+    parent, name = os.path.split(path)
+    pattern = re.compile(rf"{re.escape(name)}-\d{{8}}T\d{{6}}-\w+")
+    live = os.path.realpath(path)
+    for entry in os.scandir(parent):
+        if (pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
+                and entry.path != live):
+            shutil.rmtree(entry.path, ignore_errors=True)
