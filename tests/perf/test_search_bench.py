@@ -1,0 +1,294 @@
+"""``make bench``: the search engine (DESIGN §4) at a chosen scale.
+
+The documents are those of the page benchmark's generated region or nation
+(``tests/perf/dataset.py``: posts with their comments and audiences, networks, people),
+indexed through the real SearchIndex classes, so each has the real shape: the German
+analysis with compound parts, the audience, type, topic and city fields. At region scale
+that is ≈3,400 documents, at nation scale ≈155,000 (100,000 posts on SQLite).
+
+Measured, each next to a reference in the same run:
+
+(a) rebuild throughput: ``rebuild_index`` (reading the database, preparing each document
+    through its SearchIndex, one writer, one commit, the swap) against a raw Whoosh writer
+    with the same schema, limit and documents, prepared beforehand (not timed). Target: at
+    least 80 % of the raw writer's documents per second.
+(b) updates through ``drain_updates``, as the ``search`` queue's worker runs it: one outbox
+    row per drain (a save, then its drain), and many rows in one drain.
+(c) search: ``search_visible_to`` (the member's audiences, the index query, the re-check
+    through each kind's selector) against a long-lived raw Whoosh searcher on the same
+    index answering the same parsed queries (the query strings haystack sent, captured) and
+    reading the same stored fields of up to MAX_HITS hits. Interleaved, a garbage
+    collection (not timed) before each. Target: p95 at most 1.5× the raw searcher's.
+(d) an edit reaches search: from the service's save (its transaction's commit; the drain
+    runs after commit, in-process like the worker's task in the eager test setup) until a
+    search finds the new word. Target: under 5 s.
+
+Targets are printed with the figures; the assertions are looser, so the bench does not
+fail on a busy machine.
+"""
+
+import datetime
+import gc
+import math
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from haystack import connections
+from haystack.exceptions import SkipDocument
+from whoosh.filedb.filestore import FileStorage
+
+from board.models import Audience, Post
+from board.services import post_update
+from intranet.core import search_backend
+from intranet.core.models import SearchUpdate
+from intranet.core.search import MAX_HITS, drain_updates, search_visible_to
+from tests.perf.dataset import generate
+
+pytestmark = [pytest.mark.perf, pytest.mark.django_db]
+
+QUERIES = ["Starkregen", "Baumrigolen", "Fördermittel", "Dachbegrünung", "Hitzeschutz",
+           "Schwammstadt", "Tiny Forest", "Regenwasser Artenvielfalt", "Klimaanpassung",
+           "Entsiegelung", "Stadtgrün", "Rigolen unter Gehwegen", "Klima"]
+ROUNDS = {"region": 20, "nation": 10}
+SINGLE_UPDATES = 200
+BATCH_UPDATES = {"region": 2000, "nation": 5000}
+EDITS = 10
+EDIT_WORDS = ["Kranichwiese", "Moorauge", "Quellgraben", "Feldlerche", "Uferweide",
+              "Sumpfdotter", "Eisvogelnest", "Schilfinsel", "Wiesenknopf", "Erlenbruch"]
+
+
+def _p(values, share) -> float:
+    ordered = sorted(values)  # nearest rank, in ms
+    return ordered[math.ceil(share * len(ordered)) - 1] * 1000
+
+
+def _prepared(backend, unified_index) -> list[dict]:
+    """Every document as rebuild_index writes it, in memory."""
+    documents = []
+    for search_index in unified_index.get_indexes().values():
+        queryset = search_index.build_queryset(using="default").order_by("pk")
+        for obj in queryset.iterator(chunk_size=search_backend.REBUILD_CHUNK):
+            try:
+                document = search_index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            document.pop("boost", None)
+            documents.append({key: backend._from_python(value)
+                              for key, value in document.items()})
+    return documents
+
+
+def _raw_write(schema, documents) -> float:
+    location = tempfile.mkdtemp(prefix="kw-bench-raw-")
+    try:
+        started = time.perf_counter()
+        index = FileStorage(location).create_index(schema)
+        writer = index.writer(limitmb=search_backend.REBUILD_WRITER_MB)
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit()
+        return time.perf_counter() - started
+    finally:
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def _rebuild(backend) -> tuple[dict, list[str]]:
+    unified_index = connections["default"].get_unified_index()
+    started = time.perf_counter()
+    count = search_backend.rebuild()
+    ours = time.perf_counter() - started
+    started = time.perf_counter()
+    documents = _prepared(backend, unified_index)
+    prepare = time.perf_counter() - started
+    assert len(documents) == count
+    raw = _raw_write(backend.schema, documents)
+    del documents
+    gc.collect()
+    ratio = (count / ours) / (count / raw)
+    lines = [
+        "## (a) Rebuild",
+        "",
+        f"- rebuild_index (database, prepare, one writer, one commit, swap): {count:,} "
+        f"documents in {ours:.1f} s = **{count / ours:,.0f} docs/s**",
+        f"- raw Whoosh writer, same schema and writer memory "
+        f"({search_backend.REBUILD_WRITER_MB} MB), the same documents prepared beforehand: "
+        f"{raw:.1f} s = "
+        f"**{count / raw:,.0f} docs/s** (preparing them from the database took "
+        f"{prepare:.1f} s, not included)",
+        f"- rebuild_index at **{ratio:.0%}** of the raw writer's throughput (target ≥ 80 %)",
+    ]
+    return {"count": count, "ours": ours, "raw": raw, "ratio": ratio}, lines
+
+
+def _updates(post_pks, scale) -> tuple[dict, list[str]]:
+    rng = random.Random(5)
+    singles = []
+    for pk in rng.sample(post_pks, SINGLE_UPDATES):
+        SearchUpdate.objects.create(label="board.post", object_pk=pk)
+        started = time.perf_counter()
+        assert drain_updates() == 1
+        singles.append(time.perf_counter() - started)
+    batch = BATCH_UPDATES[scale]
+    SearchUpdate.objects.bulk_create([SearchUpdate(label="board.post", object_pk=pk)
+                                      for pk in rng.sample(post_pks, batch)])
+    started = time.perf_counter()
+    assert drain_updates() == batch
+    batched = time.perf_counter() - started
+    single_rate = SINGLE_UPDATES / sum(singles)
+    lines = [
+        "## (b) Updates through drain_updates",
+        "",
+        f"- one outbox row per drain ({SINGLE_UPDATES} posts, each its own Whoosh commit): "
+        f"**{single_rate:,.0f} updates/s**; per drain p50 {_p(singles, .5):.1f} ms, "
+        f"p95 {_p(singles, .95):.1f} ms, max {max(singles) * 1000:.1f} ms",
+        f"- {batch:,} rows in one drain (batches of 500, one commit each): {batched:.1f} s "
+        f"= **{batch / batched:,.0f} updates/s**",
+    ]
+    return {"single_rate": single_rate, "batch_rate": batch / batched}, lines
+
+
+def _search(backend, member, rounds) -> tuple[dict, list[str]]:
+    # The query strings haystack sends for each search (captured once, DEBUG only).
+    sent = {}
+    with override_settings(DEBUG=True):
+        for q in QUERIES:
+            connections["default"].reset_queries()
+            search_visible_to(user=member, q=q)
+            (query,) = connections["default"].queries
+            sent[q] = query["query_string"]
+    live = os.path.realpath(backend.path)
+    raw_searcher = FileStorage(live, readonly=True).open_index(schema=backend.schema) \
+        .searcher()
+    parsed = {q: backend.parser.parse(sent[q]) for q in QUERIES}
+
+    def raw(q):
+        return [(hit["type"], hit["django_id"]) for hit in
+                raw_searcher.search(parsed[q], limit=MAX_HITS)]
+
+    def ours(q):
+        return search_visible_to(user=member, q=q)
+
+    def engine(q):
+        return backend.search(sent[q], start_offset=0, end_offset=MAX_HITS)
+
+    kinds = {"search_visible_to": ours, "haystack query only": engine,
+             "raw Whoosh searcher": raw}
+    times = {kind: [] for kind in kinds}
+    per_query = {kind: {q: [] for q in QUERIES} for kind in kinds}
+    counts = {q: (len(raw(q)), len(ours(q))) for q in QUERIES}
+    for _ in range(2):  # warm-up
+        for q in QUERIES:
+            for function in kinds.values():
+                function(q)
+    gc.collect()
+    gc.freeze()
+    try:
+        for _ in range(rounds):
+            for q in QUERIES:
+                for kind, function in kinds.items():
+                    gc.collect()
+                    started = time.perf_counter()
+                    function(q)
+                    took = time.perf_counter() - started
+                    times[kind].append(took)
+                    per_query[kind][q].append(took)
+    finally:
+        gc.unfreeze()
+        raw_searcher.close()
+    ours_p95, raw_p95 = _p(times["search_visible_to"], .95), _p(times["raw Whoosh searcher"],
+                                                                 .95)
+    lines = [
+        "## (c) Search",
+        "",
+        f"{len(QUERIES)} queries × {rounds} rounds, interleaved, as the member "
+        f"(audiences: all, their city, their networks). Hits: raw index hits / shown after "
+        f"the re-check.",
+        "",
+        "| | p50 ms | p95 ms |",
+        "| --- | ---: | ---: |",
+        *(f"| {kind} | {_p(values, .5):.1f} | {_p(values, .95):.1f} |"
+          for kind, values in times.items()),
+        "",
+        f"search_visible_to p95 / raw p95 = **{ours_p95 / raw_p95:.2f}×** (target ≤ 1.5×)",
+        "",
+        "| query | hits | " + " | ".join(f"{kind} p50 ms" for kind in kinds) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in kinds) + " |",
+        *(f"| {q} | {counts[q][0]} / {counts[q][1]} | "
+          + " | ".join(f"{statistics.median(per_query[kind][q]) * 1000:.1f}" for kind in kinds)
+          + " |" for q in QUERIES),
+    ]
+    return {"ours_p95": ours_p95, "raw_p95": raw_p95, "ratio": ours_p95 / raw_p95}, lines
+
+
+def _edits(member, post_pks, capture) -> tuple[dict, list[str]]:
+    rng = random.Random(7)
+    latencies = []
+    for word, pk in zip(EDIT_WORDS, rng.sample(post_pks, EDITS), strict=True):
+        post = Post.objects.select_related("author").get(pk=pk)
+        started = time.perf_counter()
+        with capture(execute=True):  # the commit; after it, the drain on the search queue
+            post_update(post=post, actor=post.author, title=f"{post.title} {word}")
+        deadline = started + 30
+        while pk not in {hit.obj.pk for hit in search_visible_to(user=member, q=word)}:
+            assert time.perf_counter() < deadline, f"the edit of post {pk} was not found"
+            time.sleep(0.01)
+        latencies.append(time.perf_counter() - started)
+    lines = [
+        "## (d) An edit reaches search",
+        "",
+        f"- {EDITS} edits of platform posts (post_update, then drain_updates after commit, "
+        f"then search_visible_to until the new word finds the post): p50 "
+        f"{_p(latencies, .5):.0f} ms, max **{max(latencies) * 1000:.0f} ms** (target < 5 s)",
+        "- With a real worker add the broker's delivery (Redis: milliseconds; the SQLite "
+        "broker of the embedded default polls once a second).",
+    ]
+    return {"max": max(latencies)}, lines
+
+
+def test_search_engine(bench_scale, django_capture_on_commit_callbacks):
+    started_at = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    generated = time.perf_counter()
+    data = generate(bench_scale)
+    generated = time.perf_counter() - generated
+    backend = connections["default"].get_backend()
+    backend.setup()
+    post_pks = list(Post.objects.filter(audience=Audience.PLATFORM, hidden_at__isnull=True)
+                    .values_list("pk", flat=True))
+
+    rebuild, rebuild_lines = _rebuild(backend)
+    updates, update_lines = _updates(post_pks, bench_scale.name)
+    search, search_lines = _search(backend, data.member, ROUNDS[bench_scale.name])
+    edits, edit_lines = _edits(data.member, post_pks, django_capture_on_commit_callbacks)
+
+    report = "\n".join([
+        f"# Search benchmark: scale {bench_scale.name}",
+        "",
+        f"- Index: {rebuild['count']:,} documents (posts with comments, networks, people of "
+        f"the generated {bench_scale.name}; generated in {generated:.0f} s)",
+        f"- Whoosh index in {Path(backend.path).parent} (PATH a symlink after the rebuild)",
+        f"- Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}; "
+        f"load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} at the end",
+        f"- Date: {started_at}",
+        "",
+        *rebuild_lines, "", *update_lines, "", *search_lines, "", *edit_lines, "",
+    ])
+    path = Path(settings.BASE_DIR) / "var" / f"bench-search-{bench_scale.name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report, encoding="utf-8")
+    sys.stdout.write("\n\n" + report + f"\n(written to {path})\n")
+
+    # Loose bounds: the targets above, with room for a busy machine.
+    assert rebuild["ratio"] >= 0.6, "rebuild_index far slower than a raw Whoosh writer"
+    assert search["ratio"] <= 3.0, "search_visible_to far slower than a raw searcher"
+    assert edits["max"] < 10, "an edit took too long to reach search"
+    assert updates["single_rate"] > 5
