@@ -11,6 +11,7 @@ from board.feeds import board_feed
 from intranet.core import health
 from intranet.core import views as core_views
 from intranet.core.search_api import SearchView
+from knowledge.views import library_media
 
 
 class SchemaView(SpectacularAPIView):
@@ -34,6 +35,7 @@ api_v1 = [
     path("", include("networks.api_urls")),
     path("", include("board.api_urls")),
     path("", include("intranet.notifications.api_urls")),
+    path("", include("knowledge.api_urls")),
     path("search/", SearchView.as_view(), name="api_search"),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),
@@ -51,6 +53,8 @@ urlpatterns = [
     path("", include("intranet.accounts.urls")),
     path("netzwerke/", include("networks.urls")),
     path("brett/", include("board.urls")),
+    path("bibliothek/", include("knowledge.urls")),
+    path("media/<path:path>", library_media, name="library_media"),
     path("feeds/<str:token>/board.atom", board_feed, name="board_feed"),
     path("benachrichtigungen/", include("intranet.notifications.urls")),
     path("konto/", include("allauth.urls")),

@@ -20,6 +20,7 @@ from intranet.core.access import access_rule, not_found
 from intranet.core.downloads import private_file_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
+from knowledge import selectors as knowledge_selectors
 
 from . import selectors, services
 from .forms import (
@@ -157,6 +158,9 @@ def network_detail(request, slug: str):
         "may_end": can_end_network(user, network),
         "may_reopen": can_reopen_network(user, network),
         "may_contribute": can_contribute(user, network),
+        # Results are handed to everyone who may know the network; drafts to its members.
+        "results": knowledge_selectors.library_pages_of_network(network=network, user=user)[:10],
+        "drafts": knowledge_selectors.drafts_of_network(network=network, user=user)[:10],
     }
     if context["workspace"]:
         context.update({

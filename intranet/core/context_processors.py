@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from .permissions import can_view_audit_log
 
 # Each entry: (url name, label, prefix that marks it current, who sees it).
-# Later apps add their sections here (Schwarzes Brett, Wissen, Termine).
 NAVIGATION = [
     ("home", _("Start"), "/", None),
     ("networks:list", _("Networks"), "/netzwerke/", None),
     ("board:list", _("Notice board"), "/brett/", None),
+    ("/wissen/", _("Library"), "/wissen/", None),  # Wagtail's page tree: a path, no name
     ("people", _("People"), "/personen/", None),
     ("organisations", _("Cities"), "/staedte/", None),
     ("audit_log", _("Steering"), "/steuerung/", can_view_audit_log),
@@ -27,7 +27,8 @@ def navigation(request):
         if visible is not None and not visible(user):
             continue
         current = path == prefix if prefix == "/" else path.startswith(prefix)
-        items.append({"url": reverse(url_name), "label": label, "current": current})
+        url = url_name if url_name.startswith("/") else reverse(url_name)
+        items.append({"url": url, "label": label, "current": current})
     return {"navigation": items, "unread_notifications": _unread_count(user)}
 
 

@@ -38,8 +38,9 @@ def copy_service_errors(form, error: ValidationError, rename: dict | None = None
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), max_length=200, required=False)
     type = forms.ChoiceField(label=_("What"), required=False, widget=LightSelect, choices=[
-        ("", _("Everything")), ("post", _("Posts")), ("network", _("Networks")),
-        ("person", _("People"))])
+        ("", _("Everything")), ("result", _("Library results")),
+        ("document", _("Documents in the library")), ("post", _("Posts")),
+        ("network", _("Networks")), ("person", _("People"))])
     sort = forms.ChoiceField(label=_("Order"), required=False, widget=LightSelect, choices=[
         ("", _("Best match first")), ("date", _("Newest first"))])
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=LightSelect)

@@ -87,7 +87,7 @@ def update_documents(label: str, pks: list[int]) -> None:
 # --- Asking the index -------------------------------------------------------------------
 
 MAX_HITS = 300  # hits asked of the index; counts and facets come from those re-checked
-TYPES = ("post", "network", "person")
+TYPES = ("post", "network", "person", "result", "document")
 
 
 class SearchUnavailable(Exception):
@@ -147,9 +147,25 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     return [visible[key] for key in found if key in visible]
 
 
+def more_like_this_visible_to(*, user, instance, limit: int = 5) -> list[Hit]:
+    """Library pages like ``instance`` by their indexed text, re-checked like every hit."""
+    from haystack.query import SearchQuerySet
+
+    from knowledge.models import LibraryPage
+
+    try:
+        found = [(result.type, int(result.pk)) for result in
+                 SearchQuerySet().models(LibraryPage).more_like_this(instance)[:limit]]
+    except Exception as error:  # the same kinds of failure as a search
+        raise SearchUnavailable from error
+    visible = _recheck(user, found)
+    return [visible[key] for key in found if key in visible]
+
+
 def _recheck(user, found) -> dict:
     from board.selectors import post_list_visible_to
     from intranet.accounts.selectors import person_list_visible_to
+    from knowledge.selectors import documents_visible_to, library_pages_visible_to
     from networks.selectors import network_list_visible_to
 
     wanted = {kind: [pk for hit_type, pk in found if hit_type == kind] for kind in TYPES}
@@ -168,6 +184,14 @@ def _recheck(user, found) -> dict:
             "person", person, person.name, person.get_absolute_url(), None,
             f"{person.position} {person.organisation.name if person.organisation else ''} "
             f"{person.bio}")
+    for page in library_pages_visible_to(user=user).filter(pk__in=wanted["result"]):
+        visible[("result", page.pk)] = Hit(
+            "result", page, page.title, page.url, page.publication_date,
+            f"{page.summary}")
+    for document in documents_visible_to(user=user).filter(pk__in=wanted["document"]):
+        visible[("document", document.pk)] = Hit(
+            "document", document, document.title, document.url, document.created_at,
+            document.text[:20_000] or document.title)
     return visible
 
 

@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     FOLLOWED_COMMENT = "followed_comment", _("Comments on posts I follow")
     MENTION = "mention", _("Mentions of me")
     NETWORK = "network", _("My networks and tasks (invitations, requests, tasks)")
+    RESULT = "result", _("New results in the library from my networks and topics")
 
 
 class Frequency(models.TextChoices):
@@ -27,6 +28,7 @@ DEFAULT_FREQUENCY = {
     Kind.FOLLOWED_COMMENT: Frequency.IMMEDIATELY,
     Kind.MENTION: Frequency.IMMEDIATELY,
     Kind.NETWORK: Frequency.IMMEDIATELY,
+    Kind.RESULT: Frequency.WEEKLY,
 }
 
 

@@ -611,8 +611,9 @@ def test_network_page_query_count_is_flat(client_for, coordinator, count,
     # session, user, roles, the network, my grants on it, my membership, the cities taking
     # part, its topics, members (with their cities), open tasks (with assignees), overdue
     # count, documents (with version counts and latest versions), the latest board posts,
-    # pending requests (leads only), the header's unread notifications
-    with django_assert_num_queries(15):
+    # pending requests (leads only), its published results and its drafts in the library,
+    # the header's unread notifications
+    with django_assert_num_queries(17):
         assert client.get(reverse("networks:detail", args=[network.slug])).status_code == 200
 
 

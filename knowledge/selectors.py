@@ -1,0 +1,198 @@
+"""Every read of the library that depends on the viewer (DESIGN §3.8): published pages are
+read by everyone signed in; drafts exist only in the editor, for the shelf's editors."""
+
+from django.db.models import Count, Q
+
+from networks.models import MemberState
+from networks.selectors import network_list_visible_to
+
+from .models import LibraryDocument, LibraryPage, ProjectPage, ResultType
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def library_pages_visible_to(*, user):
+    """Published results and building projects, newest first."""
+    if not _signed_in(user):
+        return LibraryPage.objects.none()
+    return (LibraryPage.objects.live().select_related("network")
+            .order_by("-publication_date", "-pk"))
+
+
+def library_page_list_visible_to(*, user, topic: str = "", result_type: str = "",
+                                 network: str = "", city: str = "", year: int | None = None):
+    pages = library_pages_visible_to(user=user)
+    if topic:
+        pages = pages.filter(topics__slug=topic)
+    if result_type:
+        pages = pages.filter(result_type=result_type)
+    if network:
+        pages = pages.filter(network__in=network_list_visible_to(user=user).filter(slug=network))
+    if city:
+        pages = pages.filter(cities__slug=city)
+    if year:
+        pages = pages.filter(publication_date__year=year)
+    return pages.distinct() if topic or city else pages
+
+
+def library_facets(*, pages, user) -> dict:
+    """Counts per topic, type, network, city and year of what ``pages`` holds. Networks the
+    person may not see are no choice (a confidential network's name stays with it)."""
+    from intranet.accounts.models import Organisation, Topic
+
+    ids = pages.order_by().values("pk")
+    topics = (Topic.objects.filter(library_pages__in=ids)
+              .annotate(count=Count("library_pages", distinct=True)).order_by("name"))
+    cities = (Organisation.objects.filter(library_pages__in=ids)
+              .annotate(count=Count("library_pages", distinct=True)).order_by("name"))
+    networks = (network_list_visible_to(user=user).filter(library_pages__in=ids)
+                .annotate(count=Count("library_pages", distinct=True)).order_by("name"))
+    types = dict(pages.order_by().values_list("result_type").annotate(count=Count("pk")))
+    years = (pages.order_by().values_list("publication_date__year")
+             .annotate(count=Count("pk")).order_by("-publication_date__year"))
+    return {
+        "topic": [(topic.slug, topic.name, topic.count) for topic in topics],
+        "type": [(value, label, types[value]) for value, label in ResultType.choices
+                 if types.get(value)],
+        "network": [(network.slug, network.name, network.count) for network in networks],
+        "city": [(city.slug, city.name, city.count) for city in cities],
+        "year": [(str(year), str(year), count) for year, count in years],
+    }
+
+
+def network_name_visible_to(*, user, page) -> bool:
+    """Whether the page may name its network for this person."""
+    from networks.permissions import can_view_network
+
+    return page.network is not None and can_view_network(user, page.network)
+
+
+def related_pages(*, page, user, limit: int = 4):
+    """Other published pages of the same network or topics, the most shared topics first."""
+    topic_ids = list(page.topics.values_list("pk", flat=True))
+    return (library_pages_visible_to(user=user).exclude(pk=page.pk)
+            .filter(Q(topics__in=topic_ids) | Q(network_id=page.network_id)
+                    if page.network_id else Q(topics__in=topic_ids))
+            .annotate(shared=Count("topics", filter=Q(topics__in=topic_ids), distinct=True))
+            .order_by("-shared", "-publication_date", "-pk")
+            .prefetch_related("topics")[:limit])
+
+
+def projects_on_map_visible_to(*, user):
+    return (library_pages_visible_to(user=user).type(ProjectPage).specific()
+            .filter(projectpage__latitude__isnull=False))
+
+
+def library_pages_of_network(*, network, user):
+    """What a network has published, for its page."""
+    return library_pages_visible_to(user=user).filter(network=network)
+
+
+def drafts_of_network(*, network, user):
+    """The network's unpublished pages, for its members on the workspace."""
+    from networks.permissions import is_member
+
+    if not is_member(user, network):
+        return LibraryPage.objects.none()
+    return LibraryPage.objects.filter(network=network, live=False).order_by(
+        "-latest_revision_created_at")
+
+
+def pages_led_by(*, user):
+    """Pages whose review this person may decide: those of networks they lead."""
+    from networks.models import Network
+
+    led = Network.objects.filter(networkuserobjectpermission__user=user,
+                                 networkuserobjectpermission__permission__codename="lead_network")
+    return LibraryPage.objects.filter(network__in=led)
+
+
+def documents_visible_to(*, user):
+    """Documents of published pages; the rest only for the editors of their collection."""
+    from wagtail.documents.permissions import permission_policy
+
+    if not _signed_in(user):
+        return LibraryDocument.objects.none()
+    published = Q(library_uses__page__live=True)
+    editable = permission_policy.collections_user_has_any_permission_for(
+        user, ["add", "change", "choose"])
+    return LibraryDocument.objects.filter(published | Q(collection__in=editable)).distinct()
+
+
+def people_to_tell_of(*, page):
+    """Who hears of a new result: the network's members and those who follow its topics."""
+    from intranet.accounts.models import User
+
+    members = Q(memberships__network_id=page.network_id,
+                memberships__state=MemberState.ACTIVE) if page.network_id else Q(pk__in=[])
+    # The text names the page only, never its network: a confidential network's result is
+    # published for all, its name is not.
+    followers = Q(topics__in=page.topics.all())
+    return User.objects.filter(is_active=True).filter(members | followers).distinct()
+
+
+def leads_of(*, network):
+    from intranet.accounts.models import User
+    from networks.models import MemberRole
+
+    return User.objects.filter(is_active=True, memberships__network=network,
+                               memberships__state=MemberState.ACTIVE,
+                               memberships__role=MemberRole.LEAD)
+
+
+def library_root_url() -> str:
+    from .models import LibraryIndexPage
+
+    root = LibraryIndexPage.objects.live().first()
+    return root.url if root is not None else "/wissen/"
+
+
+def documents_of(*, page):
+    """A published page's documents, in the editors' order."""
+    return [use.document for use in page.documents.select_related("document").order_by(
+        "sort_order")]
+
+
+def similar_pages(*, page, user, exclude=(), limit: int = 4) -> list:
+    """"More like this": the index's nearest published pages, each re-checked. Empty when
+    the search is unavailable: the page itself must not fail with it."""
+    from intranet.core.search import SearchUnavailable, more_like_this_visible_to
+
+    try:
+        hits = more_like_this_visible_to(user=user, instance=page.librarypage_ptr,
+                                         limit=limit + len(exclude) + 1)
+    except SearchUnavailable:
+        return []
+    return [hit.obj for hit in hits if hit.obj.pk not in {page.pk, *exclude}][:limit]
+
+
+def map_tiles() -> dict:
+    """The tile server the operator configured; none by default (no third-party host)."""
+    from django.conf import settings
+
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
+def image_by_media_path(*, path: str):
+    """The image stored at this media path, as original or rendition, or None."""
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    if path.startswith("original_images/"):
+        return image_model.objects.filter(file=path).first()
+    if path.startswith("images/"):
+        rendition = image_model.get_rendition_model().objects.filter(file=path).select_related(
+            "image").first()
+        return rendition.image if rendition else None
+    return None
+
+
+def image_is_published(*, image) -> bool:
+    """Whether a published library page shows the image (Wagtail's reference index)."""
+    from wagtail.models import ReferenceIndex
+
+    page_ids = [int(object_id) for object_id in ReferenceIndex.get_references_to(image)
+                .values_list("object_id", flat=True) if str(object_id).isdigit()]
+    return LibraryPage.objects.live().filter(pk__in=page_ids).exists()
