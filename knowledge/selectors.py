@@ -81,8 +81,11 @@ def related_pages(*, page, user, limit: int = 4):
 
 
 def projects_on_map_visible_to(*, user):
-    return (library_pages_visible_to(user=user).type(ProjectPage).specific()
-            .filter(projectpage__latitude__isnull=False))
+    if not _signed_in(user):
+        return ProjectPage.objects.none()
+    return (ProjectPage.objects.live().filter(latitude__isnull=False)
+            .select_related("city").prefetch_related("measures")
+            .order_by("-publication_date", "-pk"))
 
 
 def library_pages_of_network(*, network, user):

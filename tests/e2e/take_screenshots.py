@@ -20,6 +20,10 @@ PAGES = [
     ("benachrichtigungen", "/benachrichtigungen/"),
     ("benachrichtigungen-einstellungen", "/benachrichtigungen/einstellungen/"),
     ("suche", "/suche/?q=Starkregen"),
+    ("bibliothek", "/wissen/"),
+    ("bibliothek-ergebnis", "/wissen/netzwerk-1/leitfaden-starkregengefahrenkarten/"),
+    ("bibliothek-projekt", "/wissen/netzwerk-2/baumrigolen-an-der-castroper-strasse/"),
+    ("bibliothek-karte", "/bibliothek/karte/"),
 ]
 
 

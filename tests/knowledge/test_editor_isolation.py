@@ -1,8 +1,9 @@
 """Editors of one network never see another network's drafts, documents or images in
 Wagtail's admin: not in the explorer, choosers, previews, revisions, history or the admin
-search (issue 5). Searches ask for an ordinary word of the hidden titles, so the canary
-in a response can only come from the hidden things, never from the echoed query. Each door is asked by both: the draft's own network member must see the
-canary there (so the door is the right one), the other network's editor must not."""
+search (issue 5). Searches ask for an ordinary word of the hidden titles, so the canary in
+a response can only come from the hidden things, never from the echoed query. Each door is
+asked by both: the draft's own network member must see the canary there (so the door is
+the right one), the other network's editor must not."""
 
 import io
 
