@@ -161,14 +161,15 @@ def documents_of(*, page):
 def similar_pages(*, page, user, exclude=(), limit: int = 4) -> list:
     """"More like this": the index's nearest published pages, each re-checked. Empty when
     the search is unavailable: the page itself must not fail with it."""
-    from intranet.core.search import SearchUnavailable, more_like_this_visible_to
+    from intranet.core.search import SearchUnavailable, similar_visible_to
 
+    text = " ".join([page.title, *(topic.name for topic in page.topics.all()), page.summary])
     try:
-        hits = more_like_this_visible_to(user=user, instance=page.librarypage_ptr,
-                                         limit=limit + len(exclude) + 1)
+        hits = similar_visible_to(user=user, text=text, type="result", exclude_pk=page.pk,
+                                  limit=limit + len(exclude))
     except SearchUnavailable:
         return []
-    return [hit.obj for hit in hits if hit.obj.pk not in {page.pk, *exclude}][:limit]
+    return [hit.obj for hit in hits if hit.obj.pk not in set(exclude)][:limit]
 
 
 def map_tiles() -> dict:

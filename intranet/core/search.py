@@ -6,6 +6,7 @@ committed. The task reads the object again and indexes what the database says no
 removes it when it is gone or no longer to be found (a hidden post).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -86,6 +87,7 @@ def update_documents(label: str, pks: list[int]) -> None:
 
 # --- Asking the index -------------------------------------------------------------------
 
+MAX_SIMILAR_WORDS = 30
 MAX_HITS = 300  # hits asked of the index; counts and facets come from those re-checked
 TYPES = ("post", "network", "person", "result", "document")
 
@@ -147,17 +149,27 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     return [visible[key] for key in found if key in visible]
 
 
-def more_like_this_visible_to(*, user, instance, limit: int = 5) -> list[Hit]:
-    """Library pages like ``instance`` by their indexed text, re-checked like every hit."""
-    from haystack.query import SearchQuerySet
+def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
+                       limit: int = 5) -> list[Hit]:
+    """"More like this": hits of ``type`` that share the most of the words of ``text``
+    (any of them, ranked by the index's scoring), re-checked like every hit. haystack's own
+    more_like_this cannot be narrowed to one kind on Whoosh (it then finds nothing)."""
+    from haystack.inputs import Clean
+    from haystack.query import SQ, SearchQuerySet
 
-    from knowledge.models import LibraryPage
-
+    words = list(dict.fromkeys(word.lower() for word in re.findall(r"\w{4,}", text)))
+    if not words:
+        return []
+    any_word = SQ(content=Clean(words[0]))
+    for word in words[1:MAX_SIMILAR_WORDS]:
+        any_word |= SQ(content=Clean(word))
+    query = SearchQuerySet().filter(any_word).filter(type=type,
+                                                     audience__in=audiences_of(user))
     try:
-        found = [(result.type, int(result.pk)) for result in
-                 SearchQuerySet().models(LibraryPage).more_like_this(instance)[:limit]]
+        found = [(result.type, int(result.pk)) for result in query[:limit + 1]]
     except Exception as error:  # the same kinds of failure as a search
         raise SearchUnavailable from error
+    found = [key for key in found if key[1] != exclude_pk][:limit]
     visible = _recheck(user, found)
     return [visible[key] for key in found if key in visible]
 
