@@ -10,6 +10,7 @@ their editor rights with it in the same transaction.
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -222,8 +223,7 @@ def fan_out_publications() -> int:
     from . import selectors
 
     done = 0
-    for event in PublicationEvent.objects.filter(fanned_out_at__isnull=True).select_related(
-            "page")[:200]:
+    for event in PublicationEvent.objects.filter(fanned_out_at__isnull=True)[:200]:
         with transaction.atomic():
             page = LibraryPage.objects.live().filter(pk=event.page_id).first()
             if page is not None:
@@ -248,7 +248,8 @@ def review_request_notify(*, task_state, requested_by) -> None:
         return
     notify(recipients=leads_of(network=page.network),
            text=(REVIEW_TEXT, {"title": page.title}),
-           url=f"/cms/pages/{page.pk}/edit/", network=page.network, kind=Kind.NETWORK,
+           url=reverse("wagtailadmin_pages:edit", args=[page.pk]), network=page.network,
+           kind=Kind.NETWORK,
            event_key=f"review:{task_state.pk}", exclude=requested_by)
 
 

@@ -7,7 +7,7 @@ publish/unpublish signals, by a task that reads the live version from the databa
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, task_submitted
 
-from intranet.core.search import reindex_after_commit
+from intranet.core.search import reindex_after_commit, reindex_many_after_commit
 from intranet.core.tasks import enqueue_after_commit
 
 
@@ -21,7 +21,7 @@ def _page_gone(sender, instance, **kwargs):
     from .models import LibraryPage
     from .services import reindex_documents_after_commit
 
-    reindex_after_commit(LibraryPage(pk=instance.pk))
+    reindex_many_after_commit(LibraryPage, [instance.pk])
     if kwargs.get("signal") is page_unpublished:
         reindex_documents_after_commit(instance)
 
