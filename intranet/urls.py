@@ -11,6 +11,7 @@ from board.feeds import board_feed
 from intranet.core import health
 from intranet.core import views as core_views
 from intranet.core.search_api import SearchView
+from intranet.events import views as event_views
 from knowledge.views import library_media
 
 
@@ -36,6 +37,7 @@ api_v1 = [
     path("", include("board.api_urls")),
     path("", include("intranet.notifications.api_urls")),
     path("", include("knowledge.api_urls")),
+    path("", include("intranet.events.api_urls")),
     path("search/", SearchView.as_view(), name="api_search"),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),
@@ -56,6 +58,10 @@ urlpatterns = [
     path("bibliothek/", include("knowledge.urls")),
     path("media/<path:path>", library_media, name="library_media"),
     path("feeds/<str:token>/board.atom", board_feed, name="board_feed"),
+    path("termine/", include("intranet.events.urls")),
+    # API.md names these two addresses; they stay in English for calendar programs.
+    path("feeds/<str:token>/calendar.ics", event_views.calendar_feed, name="calendar_feed"),
+    path("events/<int:pk>/event.ics", event_views.event_ics, name="event_ics"),
     path("benachrichtigungen/", include("intranet.notifications.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),

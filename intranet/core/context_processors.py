@@ -10,6 +10,7 @@ NAVIGATION = [
     ("home", _("Start"), "/", None),
     ("networks:list", _("Networks"), "/netzwerke/", None),
     ("board:list", _("Notice board"), "/brett/", None),
+    ("events:calendar", _("Events"), "/termine/", None),
     ("/wissen/", _("Library"), "/wissen/", None),  # Wagtail's page tree: a path, no name
     ("people", _("People"), "/personen/", None),
     ("organisations", _("Cities"), "/staedte/", None),

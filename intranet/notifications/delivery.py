@@ -55,12 +55,15 @@ def may_still_see(notification: Notification, recipient=None) -> bool:
     """Whether the recipient may still see what the notification is about, by the apps'
     own predicates (with grants and cities prefetched, the digest asks this for free)."""
     from board.permissions import can_view_post
+    from intranet.events.permissions import can_view_event
     from networks.permissions import can_view_network
 
     recipient = recipient or notification.recipient
     if not recipient.is_active:
         return False
     if notification.network and not can_view_network(recipient, notification.network):
+        return False
+    if notification.event and not can_view_event(recipient, notification.event):
         return False
     return not notification.post or can_view_post(recipient, notification.post)
 
@@ -74,7 +77,8 @@ def send_due_notifications(*, batch: int) -> int:
     sent = 0
     due = Notification.objects.filter(emailed_at__isnull=True,
                                       delivery=Frequency.IMMEDIATELY)
-    while rows := list(due.select_related("recipient", "network", "post__network")
+    while rows := list(due.select_related("recipient", "network", "post__network",
+                                          "event__network")
                        .order_by("pk")[:batch]):
         for notification in rows:
             if not _claim([notification.pk]) or not may_still_see(notification):
@@ -131,7 +135,8 @@ def _claim_waiting(waiting) -> list[Notification]:
     PostgreSQL by the row locks, on SQLite because writers take turns)."""
     with transaction.atomic():
         rows = list(waiting.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("network", "post__network").order_by("created_at", "pk"))
+                    .select_related("network", "post__network", "event__network")
+                    .order_by("created_at", "pk"))
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
             emailed_at=timezone.now())
     return rows

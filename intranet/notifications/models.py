@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("Mentions of me")
     NETWORK = "network", _("My networks and tasks (invitations, requests, tasks)")
     RESULT = "result", _("New results in the library from my networks and topics")
+    EVENT = "event", _("My events (changes, places from the waitlist, reminders)")
 
 
 class Frequency(models.TextChoices):
@@ -29,6 +30,7 @@ DEFAULT_FREQUENCY = {
     Kind.MENTION: Frequency.IMMEDIATELY,
     Kind.NETWORK: Frequency.IMMEDIATELY,
     Kind.RESULT: Frequency.WEEKLY,
+    Kind.EVENT: Frequency.IMMEDIATELY,
 }
 
 
@@ -45,12 +47,14 @@ class Notification(models.Model):
                                 default=Frequency.IMMEDIATELY)
     text = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("link"), max_length=300, blank=True)
-    # When set, the recipient must still be able to see this network (or post) when it is
+    # When set, the recipient must still be able to see this network (post, event) when it is
     # sent and shown; a removed member then hears nothing more of a confidential network.
     network = models.ForeignKey("networks.Network", null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey("board.Post", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
+    event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
     # Makes writing idempotent: one notification per person and event ("comment:17").
     event_key = models.CharField(max_length=60, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -9,6 +9,7 @@ def notifications_visible_to(*, user) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     from board.selectors import post_list_visible_to
+    from intranet.events.selectors import event_list_visible_to
     from networks.selectors import network_list_visible_to
 
     return Notification.objects.filter(recipient=user).filter(
@@ -17,7 +18,10 @@ def notifications_visible_to(*, user) -> QuerySet[Notification]:
         # Correlated, so each of the person's notifications costs one lookup by key instead
         # of listing every post they may see.
         Q(post__isnull=True)
-        | Exists(post_list_visible_to(user=user).filter(pk=OuterRef("post_id"))))
+        | Exists(post_list_visible_to(user=user).filter(pk=OuterRef("post_id")))
+    ).filter(
+        Q(event__isnull=True)
+        | Exists(event_list_visible_to(user=user).filter(pk=OuterRef("event_id"))))
 
 
 def unread_count(*, user) -> int:

@@ -35,7 +35,8 @@ def frequencies_of(*, user_ids: Iterable[int], kind: str) -> dict[int, str]:
 
 
 def notify(*, recipients: Iterable, text: Text, url: str = "", network=None, post=None,
-           kind: str = Kind.NETWORK, event_key: str = "", exclude=None) -> list[Notification]:
+           event=None, kind: str = Kind.NETWORK, event_key: str = "",
+           exclude=None) -> list[Notification]:
     """Write one notification per recipient in the caller's transaction; send after commit.
 
     People who switched this kind off get none. With an ``event_key`` a second call for the
@@ -52,7 +53,7 @@ def notify(*, recipients: Iterable, text: Text, url: str = "", network=None, pos
         if language not in texts:
             texts[language] = _render(text, language)[:500]
         rows.append(Notification(recipient_id=pk, text=texts[language], url=url,
-                                 network=network, post=post, kind=kind,
+                                 network=network, post=post, event=event, kind=kind,
                                  delivery=delivery[pk], event_key=event_key))
     rows = Notification.objects.bulk_create(rows, ignore_conflicts=bool(event_key))
     if any(row.delivery == Frequency.IMMEDIATELY for row in rows):

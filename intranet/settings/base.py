@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "intranet.core",
     "intranet.accounts",
     "intranet.notifications",
+    "intranet.events",
     "networks",
     "board",
     "knowledge",
@@ -292,6 +293,9 @@ CELERY_BEAT_SCHEDULE = {
                       "args": ("weekly",)},
     "archive-stale-ideas": {"task": "networks.tasks.archive_stale_ideas",
                             "schedule": 24 * 60 * 60},
+    # Hourly; each reminder window is a day wide and every reminder is written once.
+    "event-reminders": {"task": "intranet.events.tasks.send_event_reminders",
+                        "schedule": crontab(minute=5)},
 }
 IDEA_STALE_DAYS = int(env("IDEA_STALE_DAYS", "120"))
 

@@ -1,0 +1,107 @@
+"""Who may see and do what with events: the only place that decides.
+
+An event reaches its audience (everyone, roles, cities, a network's members or named
+people); its organisers, the service organisation and the people registered for it see it
+too. An event of a network follows that network first: a confidential network's meeting
+is seen by nobody who may not see the network, whatever else applies.
+"""
+
+from intranet.core.access import not_found
+from intranet.core.permissions import has_role
+from networks.permissions import can_lead, can_view_network, is_member
+
+from .models import ACTIVE_STATUSES, Audience, Event, Kind
+
+MANAGER_ROLES = ("service",)
+# Who may create events at all; which kinds and networks is checked per event below.
+CREATOR_ROLES = ("service", "coordinator", "steering")
+SERVICE_ONLY_KINDS = (Kind.FORUM, Kind.DEPARTMENT_HEADS)
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_event_manager(user) -> bool:
+    """Service staff organise and manage every event they may see."""
+    return has_role(user, *MANAGER_ROLES)
+
+
+def is_organiser(user, event: Event) -> bool:
+    # Through .all(): prefetched organisers (the calendar, the reminders) cost nothing.
+    return _active(user) and any(person.pk == user.pk for person in event.organisers.all())
+
+
+def _reaches(user, event: Event) -> bool:
+    if event.audience == Audience.EVERYONE:
+        return True
+    if event.audience == Audience.ROLES:
+        return bool(user.roles & {row.role for row in event.audience_roles.all()})
+    if event.audience == Audience.CITIES:
+        return bool(user.organisation_id) and any(
+            city.pk == user.organisation_id for city in event.audience_cities.all())
+    if event.audience == Audience.NETWORK:
+        return event.network is not None and is_member(user, event.network)
+    return any(person.pk == user.pk for person in event.audience_people.all())
+
+
+def _is_registered(user, event: Event) -> bool:
+    return event.registrations.filter(user=user, status__in=ACTIVE_STATUSES).exists()
+
+
+def can_view_event(user, event: Event) -> bool:
+    if not _active(user):
+        return False
+    if event.network is not None and not can_view_network(user, event.network):
+        return False  # a confidential network's meeting follows the network
+    return (_reaches(user, event) or is_organiser(user, event) or is_event_manager(user)
+            or event.created_by_id == user.pk or _is_registered(user, event))
+
+
+def can_register_for_event(user, event: Event) -> bool:
+    """Whoever is invited, while registration is open (a visible event whose deadline has
+    passed is seen, not joined)."""
+    return (can_view_event(user, event) and event.registration_open
+            and (_reaches(user, event) or is_organiser(user, event)
+                 or is_event_manager(user)))
+
+
+def can_manage_event(user, event: Event) -> bool:
+    """Edit, cancel, see the participants and record attendance."""
+    return can_view_event(user, event) and (is_organiser(user, event)
+                                            or is_event_manager(user))
+
+
+def can_create_events(user) -> bool:
+    """Whether to offer "new event" at all: the roles that organise, or a network's lead."""
+    from .selectors import networks_for_meetings_of
+
+    return has_role(user, *CREATOR_ROLES) or (
+        _active(user) and networks_for_meetings_of(user=user).exists())
+
+
+def can_create_event(user, *, kind: str, network=None) -> bool:
+    """Service staff create every kind; coordinators and steering their meetings; a
+    network's meeting needs someone who leads that network (or service staff)."""
+    if not _active(user):
+        return False
+    if is_event_manager(user):
+        return network is None or can_view_network(user, network)
+    if kind in SERVICE_ONLY_KINDS:
+        return False
+    if network is not None and not can_lead(user, network):
+        return False
+    if kind == Kind.NETWORK:
+        return network is not None
+    return has_role(user, "coordinator", "steering")
+
+
+def access_event(user, pk) -> Event:
+    """The event, or the one 404 for missing and hidden alike."""
+    from .selectors import event_list_visible_to
+
+    event = event_list_visible_to(user=user).select_related(
+        "network", "host_organisation").filter(pk=pk).first()
+    if event is None:
+        raise not_found()
+    return event

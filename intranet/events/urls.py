@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("neu/", views.event_create, name="create"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/bearbeiten/", views.event_edit, name="edit"),
+    path("<int:pk>/absagen/", views.event_cancel, name="cancel"),
+    path("<int:pk>/anmelden/", views.register, name="register"),
+    path("<int:pk>/abmelden/", views.unregister, name="unregister"),
+    path("<int:pk>/teilnehmende/", views.participants, name="participants"),
+    path("<int:pk>/teilnehmende.csv", views.participants_csv, name="participants_csv"),
+]
