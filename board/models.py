@@ -123,6 +123,8 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Read once by the worker after upload, so search finds the post by its files' words.
+    text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -4,7 +4,7 @@ checked again through ``post_list_visible_to`` before anyone sees it."""
 from haystack import indexes
 
 from intranet.core.search_analysis import german_analyzer
-from networks.models import Visibility
+from networks.search_indexes import workspace_audience
 
 from .models import Audience, Post
 
@@ -13,10 +13,7 @@ def post_audience(post: Post) -> list[str]:
     if post.audience == Audience.PLATFORM:
         return ["all"]
     if post.audience == Audience.NETWORK:
-        # An open network's workspace is read by everyone; its posts are reindexed when
-        # the network's visibility changes (board.apps).
-        return ["all"] if post.network.visibility == Visibility.OPEN else [
-            f"network:{post.network_id}"]
+        return workspace_audience(post.network)
     return [f"org:{city.pk}" for city in post.cities.all()] + [f"user:{post.author_id}"]
 
 
@@ -38,7 +35,7 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
         # Hidden posts are found by nobody; their author and the moderation open them.
         return Post.objects.filter(hidden_at__isnull=True).select_related(
             "author", "author_organisation", "network").prefetch_related(
-            "topics", "cities", "comments")
+            "topics", "cities", "comments", "attachments")
 
     def prepare_audience(self, post):
         return post_audience(post)

@@ -10,13 +10,16 @@ from django.utils.translation import gettext as _
 from intranet.accounts.models import User
 from intranet.core.errors import ConflictError
 from intranet.core.markdown import Mentionable, mentioned_handles, render_with_mentions
+from intranet.core.search import reindex_after_commit
 from intranet.core.services import audit_record
 from intranet.core.tasks import enqueue_after_commit
+from intranet.core.text_extraction import extract_text
 from networks.files import validate_upload
 from networks.permissions import can_read_workspace
 
 from . import permissions
 from .models import Attachment, Audience, Comment, Post, PostEvent, PostFollow, PostRead
+from .tasks import extract_attachment_text
 
 MAX_ATTACHMENTS = 10
 
@@ -210,7 +213,19 @@ def attachment_add(*, post: Post, actor, upload) -> Attachment:
     attachment = _store_attachment(post=post, actor=actor, upload=upload)
     audit_record(actor=actor, action="post.attachment_add", target=post,
                  file=attachment.original_name)
+    enqueue_after_commit(extract_attachment_text, attachment.pk)
     return attachment
+
+
+def attachment_text_extract(*, attachment_id: int) -> None:
+    """Read the file's text once (in the worker), so search finds its post by it."""
+    attachment = Attachment.objects.select_related("post").filter(pk=attachment_id).first()
+    if attachment is None:
+        return
+    attachment.text = extract_text(attachment.file, attachment.original_name)
+    with transaction.atomic():
+        attachment.save(update_fields=["text"])
+        reindex_after_commit(attachment.post)
 
 
 def _store_attachment(*, post: Post, actor, upload) -> Attachment:
@@ -231,6 +246,7 @@ def attachment_delete(*, attachment: Attachment, actor) -> None:
                  file=attachment.original_name)
     stored = attachment.file.name
     attachment.delete()
+    reindex_after_commit(post)  # its words are no longer the post's
     transaction.on_commit(lambda: attachment.file.storage.delete(stored))
 
 

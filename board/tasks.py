@@ -15,3 +15,10 @@ def fan_out_post_events() -> int:
     from .fanout import fan_out_pending
 
     return fan_out_pending()
+
+
+@shared_task
+def extract_attachment_text(attachment_id: int) -> None:
+    from .services import attachment_text_extract
+
+    attachment_text_extract(attachment_id=attachment_id)

@@ -43,11 +43,16 @@ def _keep_the_index_in_step() -> None:
 
     from intranet.core.search import reindex_after_commit
 
-    from .models import Network
+    from .models import Document, Network
 
     def network_changed(sender, instance, **kwargs):
         reindex_after_commit(instance)
 
+    def document_deleted(sender, instance, **kwargs):
+        reindex_after_commit(instance)  # the task finds it gone and takes it out
+
     post_save.connect(network_changed, sender=Network, weak=False, dispatch_uid="search.network")
     post_delete.connect(network_changed, sender=Network, weak=False,
                         dispatch_uid="search.network_delete")
+    post_delete.connect(document_deleted, sender=Document, weak=False,
+                        dispatch_uid="search.document_delete")

@@ -153,6 +153,9 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("networks:document", args=[self.network.slug, self.pk])
+
 
 def version_path(instance, filename):
     # Never a public media URL: files live under a private folder and go out through a view.
@@ -169,6 +172,8 @@ class DocumentVersion(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Read once by the worker after upload; the newest version's text is what search finds.
+    text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-number"]

@@ -1,11 +1,18 @@
 """Networks in the one search: open and on-request networks are known to everyone, a
 confidential one only to its members (DESIGN §3.6)."""
 
+from django.db.models import Prefetch
 from haystack import indexes
 
 from intranet.core.search_analysis import german_analyzer
 
-from .models import Network, Visibility
+from .models import Document, DocumentVersion, Network, Visibility
+
+
+def workspace_audience(network: Network) -> list[str]:
+    """Who may find what lies in the workspace: everyone for an open network (its files
+    are reindexed when the visibility changes, networks.services.network_update)."""
+    return ["all"] if network.visibility == Visibility.OPEN else [f"network:{network.pk}"]
 
 
 class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
@@ -33,3 +40,33 @@ class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_network(self, network):
         return [network.slug]
+
+
+class NetworkDocumentIndex(indexes.SearchIndex, indexes.Indexable):
+    """A workspace's file, found by its title and the text of its newest version."""
+
+    text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
+    type = indexes.CharField(default="network_document")
+    audience = indexes.MultiValueField()
+    title = indexes.CharField(model_attr="title")
+    created = indexes.DateTimeField(model_attr="updated_at")
+    topics = indexes.MultiValueField()
+    network = indexes.MultiValueField()
+
+    def get_model(self):
+        return Document
+
+    def index_queryset(self, using=None):
+        newest = DocumentVersion.objects.order_by("document_id", "-number").only(
+            "document_id", "number", "text")
+        return Document.objects.select_related("network").prefetch_related(
+            "network__topics", Prefetch("versions", queryset=newest[:1], to_attr="newest"))
+
+    def prepare_audience(self, document):
+        return workspace_audience(document.network)
+
+    def prepare_topics(self, document):
+        return [topic.slug for topic in document.network.topics.all()]
+
+    def prepare_network(self, document):
+        return [document.network.slug]

@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from intranet.accounts.models import Organisation, Topic
@@ -158,6 +159,15 @@ def documents_of(*, network: Network) -> QuerySet[Document]:
                       latest_version_id=Subquery(latest.values("pk")[:1]),
                       latest_number=Subquery(latest.values("number")[:1]))
             .order_by("-updated_at", "pk"))
+
+
+def network_documents_visible_to(*, user) -> QuerySet[Document]:
+    """Files of the workspaces the person may read, with the start of their newest
+    version's text (what search shows a snippet of)."""
+    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return (Document.objects.filter(network__in=workspaces_readable_by(user=user))
+            .select_related("network")
+            .annotate(newest_text=Left(Subquery(newest.values("text")[:1]), 20_000)))
 
 
 def versions_of(*, document: Document) -> QuerySet[DocumentVersion]:

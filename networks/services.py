@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from intranet.core.errors import ConflictError
-from intranet.core.search import reindex_many_after_commit
+from intranet.core.search import reindex_after_commit, reindex_many_after_commit
 from intranet.core.services import audit_record
+from intranet.core.tasks import enqueue_after_commit
+from intranet.core.text_extraction import extract_text
 from intranet.notifications.services import notify
 
 from . import permissions
@@ -31,6 +33,7 @@ from .models import (
     TaskState,
     Visibility,
 )
+from .tasks import extract_document_text
 
 # --- Grants: the guardian rows follow the membership rows, written only here ------------
 
@@ -112,9 +115,10 @@ def network_update(*, network: Network, actor, topics: Iterable | None = None,
     network.save()
     if topics is not None:
         network.topics.set(topics)
-    if "visibility" in changed:  # who may find its posts has changed with it
+    if "visibility" in changed:  # who may find its posts and files has changed with it
         reindex_many_after_commit(network.posts.model,
                                   network.posts.values_list("pk", flat=True))
+        reindex_many_after_commit(Document, network.documents.values_list("pk", flat=True))
     audit_record(actor=actor, action="network.update", target=network, fields=changed)
     return network
 
@@ -407,7 +411,21 @@ def document_upload(*, network: Network, actor, upload, title: str = "",
     document.save(update_fields=["updated_at"])
     audit_record(actor=actor, action="document.upload", target=document, version=number)
     _touch(network)
+    reindex_after_commit(document)  # found by its title now, by its text once read
+    enqueue_after_commit(extract_document_text, version.pk)
     return version
+
+
+def document_text_extract(*, version_id: int) -> None:
+    """Read a version's text once (in the worker); search finds the document by the text
+    of its newest version."""
+    version = DocumentVersion.objects.select_related("document").filter(pk=version_id).first()
+    if version is None:
+        return
+    version.text = extract_text(version.file, version.original_name)
+    with transaction.atomic():
+        version.save(update_fields=["text"])
+        reindex_after_commit(version.document)
 
 
 # --- Network ideas: from idea to team to working group ----------------------------------

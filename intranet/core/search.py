@@ -89,7 +89,11 @@ def update_documents(label: str, pks: list[int]) -> None:
 
 MAX_SIMILAR_WORDS = 30
 MAX_HITS = 300  # hits asked of the index; counts and facets come from those re-checked
-TYPES = ("post", "network", "person", "result", "document")
+TYPES = ("post", "network", "person", "result", "document", "network_document")
+# What people filter by and the API reports, and the index types behind each.
+KINDS = {"post": ("post",), "network": ("network",), "person": ("person",),
+         "result": ("result",), "document": ("document", "network_document")}
+KIND_OF_TYPE = {type_: kind for kind, types in KINDS.items() for type_ in types}
 
 
 class SearchUnavailable(Exception):
@@ -104,6 +108,10 @@ class Hit:
     url: str
     date: object
     text: str
+
+    @property
+    def kind(self) -> str:
+        return KIND_OF_TYPE[self.type]
 
 
 def audiences_of(user) -> list[str]:
@@ -131,7 +139,7 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     if not words:
         return []
     query = SearchQuerySet().auto_query(words).filter(audience__in=audiences_of(user))
-    query = query.filter(type=type) if type in TYPES else query.filter(type__in=TYPES)
+    query = query.filter(type__in=KINDS.get(type, TYPES))
     for field, value in (("topics", topic), ("organisation", organisation),
                          ("network", network)):
         if value:
@@ -174,18 +182,28 @@ def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
     return [visible[key] for key in found if key in visible]
 
 
+def _file_texts():
+    """A post is also found by its files' text; its snippet may come from there."""
+    from django.db.models import Prefetch
+
+    from board.models import Attachment
+
+    return Prefetch("attachments", queryset=Attachment.objects.only("post_id", "text"))
+
+
 def _recheck(user, found) -> dict:
     from board.selectors import post_list_visible_to
     from intranet.accounts.selectors import person_list_visible_to
     from knowledge.selectors import documents_visible_to, library_pages_visible_to
-    from networks.selectors import network_list_visible_to
+    from networks.selectors import network_documents_visible_to, network_list_visible_to
 
     wanted = {kind: [pk for hit_type, pk in found if hit_type == kind] for kind in TYPES}
     visible = {}
     for post in post_list_visible_to(user=user).filter(pk__in=wanted["post"]).select_related(
-            "author_organisation"):
+            "author_organisation").prefetch_related(_file_texts()):
+        files = " ".join(attachment.text[:20_000] for attachment in post.attachments.all())
         visible[("post", post.pk)] = Hit("post", post, post.title, post.get_absolute_url(),
-                                         post.created_at, f"{post.title}. {post.body}")
+                                         post.created_at, f"{post.title}. {post.body} {files}")
     for network in network_list_visible_to(user=user).filter(pk__in=wanted["network"]):
         visible[("network", network.pk)] = Hit(
             "network", network, network.name, network.get_absolute_url(), network.founded_at,
@@ -204,6 +222,11 @@ def _recheck(user, found) -> dict:
         visible[("document", document.pk)] = Hit(
             "document", document, document.title, document.url, document.created_at,
             document.text[:20_000] or document.title)
+    for document in network_documents_visible_to(user=user).filter(
+            pk__in=wanted["network_document"]):
+        visible[("network_document", document.pk)] = Hit(
+            "network_document", document, document.title, document.get_absolute_url(),
+            document.updated_at, document.newest_text or document.title)
     return visible
 
 

@@ -6,7 +6,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .search import TYPES, SearchUnavailable, search_visible_to, snippet
+from .search import KINDS, SearchUnavailable, search_visible_to, snippet
 
 API_MAX_RESULTS = 100
 
@@ -19,7 +19,7 @@ class SearchUnavailableError(APIException):
 
 class SearchParams(serializers.Serializer):
     q = serializers.CharField(max_length=200)
-    type = serializers.ChoiceField(choices=[("", "")] + [(t, t) for t in TYPES],
+    type = serializers.ChoiceField(choices=[("", "")] + [(kind, kind) for kind in KINDS],
                                    required=False, default="")
 
 
@@ -28,7 +28,7 @@ class SearchView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, required=True),
-                    OpenApiParameter("type", str, enum=list(TYPES))],
+                    OpenApiParameter("type", str, enum=list(KINDS))],
         responses=inline_serializer("SearchResults", {
             "count": serializers.IntegerField(),
             "results": inline_serializer("SearchHit", {
@@ -44,6 +44,6 @@ class SearchView(APIView):
         except SearchUnavailable:
             raise SearchUnavailableError from None
         return Response({"count": len(hits), "results": [
-            {"type": hit.type, "id": hit.obj.pk, "title": hit.title,
+            {"type": hit.kind, "id": hit.obj.pk, "title": hit.title,
              "url": request.build_absolute_uri(hit.url), "snippet": str(snippet(hit.text, q))}
             for hit in hits[:API_MAX_RESULTS]]})

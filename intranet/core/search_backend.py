@@ -67,12 +67,11 @@ class _Live:
         # Like Searcher.up_to_date() (a listing of the directory), plus a stat of the
         # newest table of contents, so that one replaced in place is read again too.
         toc = _newest_toc(location)
-        if self.searcher is not None and location == self.location:
-            if toc == self.toc:
-                return self.searcher
-            if toc and self.toc and toc[0] != self.toc[0]:  # a commit: reuse what's unchanged
-                self.searcher, self.toc = self.searcher.refresh(), toc
-                return self.searcher
+        if self.searcher is not None and location == self.location and toc == self.toc:
+            return self.searcher
+        # After a commit the searcher is opened anew, never ``refresh()``ed: refresh reuses
+        # the readers of unchanged segments with the deletions they knew, so an edited or
+        # removed document would still be found in its old segment.
         self.close()
         index = FileStorage(location, readonly=True).open_index(schema=schema)
         self.searcher, self.location, self.toc = index.searcher(), location, toc

@@ -21,6 +21,7 @@ from .forms import AuditFilterForm, SearchForm
 from .paging import open_ended_page
 from .permissions import can_view_audit_log
 from .search import SearchUnavailable, search_visible_to, snippet
+from .search_facets import FacetValue, facets_of
 
 HOME_ROWS = 5
 
@@ -155,13 +156,36 @@ def search(request):
     page = Paginator(hits, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     for hit in page:
         hit.snippet = snippet(hit.text, q)
-        hit.type_label = SEARCH_TYPE_LABELS[hit.type]
+        hit.type_label = SEARCH_TYPE_LABELS[hit.kind]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/search.html", {
         "form": form, "q": q, "page": page, "query": query.urlencode(),
         "unavailable": unavailable,
-        # Counts per kind from the re-checked hits only (DESIGN §4).
-        "facets": [(SEARCH_TYPE_LABELS[kind], number)
-                   for kind, number in Counter(hit.type for hit in hits).most_common()],
+        # From the re-checked hits only (DESIGN §4).
+        "facets": _facet_links(query, hits) if hits else [],
     }, status=503 if unavailable else 200)
+
+
+def _facet_links(query, hits) -> list[tuple[str, str, list[dict]]]:
+    """(form field, heading, [{label, count, url, active}]) for the facet column: each
+    entry narrows the search to its value; the chosen one widens it again."""
+    kinds = [FacetValue(kind, SEARCH_TYPE_LABELS[kind], count)
+             for kind, count in Counter(hit.kind for hit in hits).most_common()]
+    facets = facets_of(hits)
+    groups = [("type", _("Kind"), kinds), ("topic", _("Topic"), facets["topic"]),
+              ("city", _("City or organisation"), facets["city"]),
+              ("year", _("Year"), facets["year"])]
+    return [(field, heading, [_facet_link(query, field, value) for value in values])
+            for field, heading, values in groups if values]
+
+
+def _facet_link(query, field: str, value: FacetValue) -> dict:
+    narrowed = query.copy()
+    active = query.get(field) == value.value
+    if active:
+        narrowed.pop(field)
+    else:
+        narrowed[field] = value.value
+    return {"label": value.label, "count": value.count, "active": active,
+            "url": f"?{narrowed.urlencode()}"}
