@@ -1,6 +1,6 @@
 // Building projects on a map (Leaflet, served from our own static files). Without a tile
 // URL configured, no request leaves for a tile server: the points are drawn on a plain
-// background with a scale. Every point is also in the page's text or table, so the map
+// background with a scale and the places named. Every point is also in the page's text or table, so the map
 // is an addition, not the only way to the projects.
 document.addEventListener("DOMContentLoaded", () => {
   if (typeof L === "undefined") return;
@@ -9,7 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const points = data ? JSON.parse(data.textContent) : [];
     if (!points.length) { element.hidden = true; return; }
     const map = L.map(element, { scrollWheelZoom: false, attributionControl: true });
-    if (element.dataset.tiles) {
+    const plain = !element.dataset.tiles;
+    if (!plain) {
       L.tileLayer(element.dataset.tiles, {
         maxZoom: 18, attribution: element.dataset.attribution || "",
       }).addTo(map);
@@ -24,7 +25,14 @@ document.addEventListener("DOMContentLoaded", () => {
       const label = document.createElement(point.url ? "a" : "span");
       label.textContent = point.title;
       if (point.url) label.href = point.url;
-      marker.bindTooltip(point.title);
+      // Without a background map the places are named, so the points can be told apart.
+      if (plain && point.place) {
+        marker.bindTooltip(point.place, {
+          permanent: true, direction: "right", offset: [8, 0], className: "project-map__place",
+        });
+      } else {
+        marker.bindTooltip(point.title);
+      }
       marker.bindPopup(label);
       return marker;
     });
