@@ -1,16 +1,18 @@
 """Who may see and do what with events: the only place that decides.
 
 An event reaches its audience (everyone, roles, cities, a network's members or named
-people); its organisers, the service organisation and the people registered for it see it
-too. An event of a network follows that network first: a confidential network's meeting
-is seen by nobody who may not see the network, whatever else applies.
+people); its organisers and the service organisation see it too. A registration is no way
+in: who leaves the audience loses the event (its place goes to the waitlist when the
+organisers change the audience). An event of a network follows that network first: a
+confidential network's meeting is seen by nobody who may not see the network, whatever
+else applies.
 """
 
 from intranet.core.access import not_found
 from intranet.core.permissions import has_role
 from networks.permissions import can_lead, can_view_network, is_member
 
-from .models import ACTIVE_STATUSES, Audience, Event, Kind
+from .models import Audience, Event, Kind
 
 MANAGER_ROLES = ("service",)
 # Who may create events at all; which kinds and networks is checked per event below.
@@ -45,17 +47,13 @@ def _reaches(user, event: Event) -> bool:
     return any(person.pk == user.pk for person in event.audience_people.all())
 
 
-def _is_registered(user, event: Event) -> bool:
-    return event.registrations.filter(user=user, status__in=ACTIVE_STATUSES).exists()
-
-
 def can_view_event(user, event: Event) -> bool:
     if not _active(user):
         return False
     if event.network is not None and not can_view_network(user, event.network):
         return False  # a confidential network's meeting follows the network
     return (_reaches(user, event) or is_organiser(user, event) or is_event_manager(user)
-            or event.created_by_id == user.pk or _is_registered(user, event))
+            or event.created_by_id == user.pk)
 
 
 def can_register_for_event(user, event: Event) -> bool:

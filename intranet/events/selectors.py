@@ -51,8 +51,6 @@ def event_list_visible_to(*, user) -> QuerySet[Event]:
             event_id=event, user_id=user.pk)))
         | Exists(Event.organisers.through.objects.filter(event_id=event, user_id=user.pk))
         | Q(created_by=user)
-        | Exists(Registration.objects.filter(event=event, user=user,
-                                             status__in=ACTIVE_STATUSES))
     )
     return events.filter(reach)
 

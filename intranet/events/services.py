@@ -138,6 +138,7 @@ def event_update(*, event: Event, actor, roles: Iterable[str] | None = None,
     _set_audience(event, roles=roles, cities=cities, people=people)
     if organisers is not None:
         event.organisers.set({*organisers} or {actor})
+    _drop_the_uninvited(event, actor)
     changed = [name for name in NOTICEABLE_FIELDS if getattr(event, name) != before[name]]
     if changed:
         _notify_people(event, _active_people(event), (gettext_lazy(
@@ -148,6 +149,20 @@ def event_update(*, event: Event, actor, roles: Iterable[str] | None = None,
     audit_record(actor=actor, action="event.update", target=event, fields=sorted(fields),
                  promoted=len(promoted))
     return event
+
+
+def _drop_the_uninvited(event: Event, actor) -> None:
+    """A narrower audience: registrations of people who may no longer see the event end,
+    so their places go to the waitlist (they could not even cancel them themselves)."""
+    for registration in Registration.objects.filter(
+            event=event, status__in=ACTIVE_STATUSES).select_related("user"):
+        if not permissions.can_view_event(registration.user, event):
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = timezone.now()
+            registration.waitlist_number = None
+            registration.save(update_fields=["status", "cancelled_at", "waitlist_number"])
+            audit_record(actor=actor, action="registration.cancel", target=event,
+                         person=registration.user.email, reason="audience")
 
 
 @transaction.atomic

@@ -246,3 +246,13 @@ def test_waiting_and_cancelled_people_and_cancelled_events_get_no_reminder(
     event_reminders_send()
     reminded = Notification.objects.filter(event_key__startswith="event-reminder:")
     assert [(n.recipient_id, n.event_id) for n in reminded] == [(registered.pk, full.pk)]
+
+
+def test_narrowing_the_audience_ends_the_registrations_of_those_left_out(
+        make_event, member, outsider, city, make_people):
+    event = make_event(capacity=1)
+    registration_create(event=event, user=outsider)
+    registration_create(event=event, user=member)  # waiting
+    event_update(event=event, actor=event.created_by, audience="cities", cities=[city])
+    assert Registration.objects.get(event=event, user=outsider).status == "cancelled"
+    assert Registration.objects.get(event=event, user=member).status == "registered"
