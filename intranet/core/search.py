@@ -6,6 +6,7 @@ committed. The task reads the object again and indexes what the database says no
 removes it when it is gone or no longer to be found (a hidden post).
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +42,11 @@ DRAIN_BATCH = 500
 def drain_updates() -> int:
     """Index what the outbox lists, as the index's single writer. While a rebuild holds
     the writer's lock this does nothing and the rows stay: the rebuild drains them into
-    its new index right after the swap, then calls this again."""
+    its new index right after the swap, then calls this again.
+
+    One batch per hold of the lock: while people keep writing, the outbox is rarely empty,
+    and a drain that held the lock until it was kept a waiting rebuild out until they
+    stopped (tests/core/test_search_concurrency.py)."""
     from .models import SearchUpdate
     from .search_backend import writer_lock
 
@@ -50,19 +55,23 @@ def drain_updates() -> int:
         with writer_lock() as held:
             if not held:
                 return done
-            done += drain_outbox()
-        # A row noted while the lock was held, whose own drain found the lock taken.
+            done += drain_outbox(batches=1)
+        # The next batch, or a row noted while the lock was held whose own drain found
+        # the lock taken.
         if not SearchUpdate.objects.exists():
             return done
 
 
-def drain_outbox() -> int:
-    """Index what the outbox lists, a batch at a time; rows are deleted once done. The
-    caller holds the writer's lock."""
+def drain_outbox(*, batches: int | None = None) -> int:
+    """Index what the outbox lists, a batch at a time (at most ``batches``, or until it
+    is empty); rows are deleted once done. The caller holds the writer's lock."""
     from .models import SearchUpdate
 
     done = 0
-    while rows := list(SearchUpdate.objects.order_by("pk")[:DRAIN_BATCH]):
+    for _ in range(batches) if batches is not None else itertools.count():
+        rows = list(SearchUpdate.objects.order_by("pk")[:DRAIN_BATCH])
+        if not rows:
+            break
         by_label: dict[str, set[int]] = {}
         for row in rows:
             by_label.setdefault(row.label, set()).add(row.object_pk)
