@@ -137,7 +137,7 @@ def participants_of(*, event: Event) -> QuerySet[Registration]:
     """The registered people, then the waitlist in its order (for the organisers)."""
     return (Registration.objects.filter(event=event, status__in=ACTIVE_STATUSES)
             .select_related("user__organisation")
-            .order_by("-status", "waitlist_number", "created_at", "pk"))
+            .order_by("status", "waitlist_number", "created_at", "pk"))
 
 
 def networks_for_meetings_of(*, user) -> QuerySet[Network]:
