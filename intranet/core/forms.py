@@ -40,7 +40,7 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(label=_("What"), required=False, widget=LightSelect, choices=[
         ("", _("Everything")), ("result", _("Library results")),
         ("document", _("Documents in the library")), ("post", _("Posts")),
-        ("network", _("Networks")), ("person", _("People"))])
+        ("network", _("Networks")), ("person", _("People")), ("event", _("Events"))])
     sort = forms.ChoiceField(label=_("Order"), required=False, widget=LightSelect, choices=[
         ("", _("Best match first")), ("date", _("Newest first"))])
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=LightSelect)

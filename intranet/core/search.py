@@ -98,10 +98,11 @@ def update_documents(label: str, pks: list[int]) -> None:
 
 MAX_SIMILAR_WORDS = 30
 MAX_HITS = 300  # hits asked of the index; counts and facets come from those re-checked
-TYPES = ("post", "network", "person", "result", "document", "network_document")
+TYPES = ("post", "network", "person", "result", "document", "network_document", "event")
 # What people filter by and the API reports, and the index types behind each.
 KINDS = {"post": ("post",), "network": ("network",), "person": ("person",),
-         "result": ("result",), "document": ("document", "network_document")}
+         "result": ("result",), "document": ("document", "network_document"),
+         "event": ("event",)}
 KIND_OF_TYPE = {type_: kind for kind, types in KINDS.items() for type_ in types}
 
 
@@ -126,14 +127,17 @@ class Hit:
 def audiences_of(user) -> list[str]:
     """The audience values a person's hits may carry (DESIGN §4)."""
     from networks.models import Visibility
-    from networks.selectors import workspaces_readable_by
+    from networks.selectors import networks_member_of, workspaces_readable_by
 
-    # Open networks' content is indexed for "all"; the others by network.
-    member_of = workspaces_readable_by(user=user).exclude(
-        visibility=Visibility.OPEN).values_list("pk", flat=True)
+    # Open networks' content is indexed for "all", the others' by network; a network's
+    # meetings are for its members, whatever its visibility.
+    readable = set(workspaces_readable_by(user=user).exclude(
+        visibility=Visibility.OPEN).values_list("pk", flat=True))
+    member_of = set(networks_member_of(user).values_list("pk", flat=True))
     return ["all", f"user:{user.pk}",
             *([f"org:{user.organisation_id}"] if user.organisation_id else []),
-            *(f"network:{pk}" for pk in member_of)]
+            *(f"role:{role}" for role in sorted(user.roles)),
+            *(f"network:{pk}" for pk in sorted(readable | member_of))]
 
 
 def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = False,
@@ -203,6 +207,7 @@ def _file_texts():
 def _recheck(user, found) -> dict:
     from board.selectors import post_list_visible_to
     from intranet.accounts.selectors import person_list_visible_to
+    from intranet.events.selectors import event_list_visible_to
     from knowledge.selectors import documents_visible_to, library_pages_visible_to
     from networks.selectors import network_documents_visible_to, network_list_visible_to
 
@@ -236,6 +241,11 @@ def _recheck(user, found) -> dict:
         visible[("network_document", document.pk)] = Hit(
             "network_document", document, document.title, document.get_absolute_url(),
             document.updated_at, document.newest_text or document.title)
+    for event in event_list_visible_to(user=user).filter(pk__in=wanted["event"]).select_related(
+            "host_organisation"):
+        visible[("event", event.pk)] = Hit(
+            "event", event, event.title, event.get_absolute_url(), event.start,
+            f"{event.description} {event.location}")
     return visible
 
 

@@ -91,7 +91,8 @@ def _cities_by_hit(hits) -> dict:
     found = defaultdict(set)
     for hit in hits:
         organisation = (hit.obj.author_organisation if hit.type == "post"
-                        else hit.obj.organisation if hit.type == "person" else None)
+                        else hit.obj.organisation if hit.type == "person"
+                        else hit.obj.host_organisation if hit.type == "event" else None)
         if organisation is not None:
             found[(hit.type, hit.obj.pk)].add((organisation.slug, organisation.name))
     for pk, slug, name in _m2m_values(LibraryPage, "cities", _pks(hits, "result")):

@@ -132,7 +132,7 @@ def error_500(request):
 SEARCH_PER_PAGE = 20
 SEARCH_TYPE_LABELS = {"post": gettext_lazy("Post"), "network": gettext_lazy("Network"),
                       "person": gettext_lazy("Person"), "result": gettext_lazy("Result"),
-                      "document": gettext_lazy("Document")}
+                      "document": gettext_lazy("Document"), "event": gettext_lazy("Event")}
 
 
 @access_rule("login: search_visible_to (audience filter, then each hit's own selector)")

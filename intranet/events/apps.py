@@ -23,3 +23,35 @@ class EventsConfig(AppConfig):
             "registration.promote": _("Moved up from an event's waitlist"),
             "registration.attendance": _("Attendance of an event recorded"),
         })
+        _keep_the_index_in_step()
+
+
+def _keep_the_index_in_step() -> None:
+    """Who an event reaches lives in the event row and its audience tables; any change of
+    them asks the index to read the event again (after commit, DESIGN §4)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from intranet.core.search import reindex_after_commit
+
+    from .models import AudienceRole, Event
+
+    def event_changed(sender, instance, **kwargs):
+        reindex_after_commit(instance)
+
+    def audience_changed(sender, instance, **kwargs):
+        if isinstance(instance, Event):
+            reindex_after_commit(instance)
+
+    def role_changed(sender, instance, **kwargs):
+        reindex_after_commit(instance.event)
+
+    post_save.connect(event_changed, sender=Event, weak=False, dispatch_uid="search.event")
+    post_delete.connect(event_changed, sender=Event, weak=False,
+                        dispatch_uid="search.event_delete")
+    for field in ("audience_cities", "audience_people", "organisers"):
+        m2m_changed.connect(audience_changed, sender=getattr(Event, field).through,
+                            weak=False, dispatch_uid=f"search.event_{field}")
+    post_save.connect(role_changed, sender=AudienceRole, weak=False,
+                      dispatch_uid="search.event_role")
+    post_delete.connect(role_changed, sender=AudienceRole, weak=False,
+                        dispatch_uid="search.event_role_delete")
