@@ -242,3 +242,24 @@ def test_event_page_query_count_is_flat(client_for, member, make_event, make_peo
 
 
 EVENT_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_participant_list_query_count_is_flat(client_for, coordinator, make_event,
+                                              make_people, count, django_assert_num_queries):
+    event = make_event(actor=coordinator, capacity=count)
+    for person in make_people(count + 2):
+        registration_create(event=event, user=person)
+    client = client_for(coordinator)
+    url = reverse("events:participants", args=[event.pk])
+    client.get(url)
+    # 1 session, 2 user, 3 the event with network and host city, 4 roles of the person,
+    # 5 organisers (may they manage?), 6 registrations with people and their cities,
+    # 7 unread notifications in the header
+    with django_assert_num_queries(PARTICIPANT_LIST_QUERIES):
+        response = client.get(url)
+    assert len(response.context["registered"]) == count
+    assert len(response.context["waitlisted"]) == 2
+
+
+PARTICIPANT_LIST_QUERIES = 7
