@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -335,8 +336,9 @@ class NetworkLeadApprovalTask(Task):
     def get_actions(self, obj, user):
         if not self._leads(obj, user):
             return []
+        # Wagtail adds "and Publish" to the approve actions of a workflow's last step.
         return [("reject", _("Request changes"), True),
-                ("approve", _("Approve and publish"), False),
+                ("approve", pgettext_lazy("library review", "Approve"), False),
                 ("approve", _("Approve with comment"), True)]
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
