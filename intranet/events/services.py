@@ -119,9 +119,12 @@ def event_update(*, event: Event, actor, roles: Iterable[str] | None = None,
         raise ValidationError(_("These fields cannot be changed: %(fields)s") % {
             "fields": ", ".join(sorted(unknown))})
     before = {name: getattr(event, name) for name in NOTICEABLE_FIELDS}
+    kind_before, network_before = event.kind, event.network_id
     for name, value in fields.items():
         setattr(event, name, value.strip() if isinstance(value, str) else value)
-    if "network" in fields or "kind" in fields:
+    # A new kind or network is like creating the event anew; a co-organiser who does not
+    # lead the network may still change everything else.
+    if (event.kind, event.network_id) != (kind_before, network_before):
         if not permissions.can_create_event(actor, kind=event.kind, network=event.network):
             raise PermissionDenied(_("You cannot create this kind of event."))
         _check_network(event.network)

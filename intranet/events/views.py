@@ -21,6 +21,7 @@ from intranet.core.access import PUBLIC, access_rule, not_found
 from intranet.core.errors import ConflictError
 from intranet.core.exports import csv_response
 from intranet.core.forms import copy_service_errors
+from intranet.notifications.services import notifications_mark_read
 
 from . import ical, selectors, services
 from .forms import CalendarFilterForm, CancelForm, EventForm
@@ -58,6 +59,7 @@ def event_detail(request, pk: int):
     event = selectors.event_with_counts(user=user, pk=pk)
     if event is None:
         raise not_found()
+    notifications_mark_read(user=user, event=event)
     may_manage = can_manage_event(user, event)
     return render(request, "events/detail.html", {
         "event": event,

@@ -63,14 +63,16 @@ def notify(*, recipients: Iterable, text: Text, url: str = "", network=None, pos
     return rows
 
 
-def notifications_mark_read(*, user, notification_ids=None, post=None) -> int:
-    """Mark the person's notifications read: all, these, or those about one post (opening
-    the post is reading them)."""
+def notifications_mark_read(*, user, notification_ids=None, post=None, event=None) -> int:
+    """Mark the person's notifications read: all, these, or those about one post or event
+    (opening its page is reading them)."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     if post is not None:
         unread = unread.filter(post=post)
+    if event is not None:
+        unread = unread.filter(event=event)
     return unread.update(read_at=timezone.now())
 
 

@@ -256,3 +256,18 @@ def test_narrowing_the_audience_ends_the_registrations_of_those_left_out(
     event_update(event=event, actor=event.created_by, audience="cities", cities=[city])
     assert Registration.objects.get(event=event, user=outsider).status == "cancelled"
     assert Registration.objects.get(event=event, user=member).status == "registered"
+
+
+def test_a_co_organiser_who_does_not_lead_the_network_edits_its_meeting(
+        make_event, coordinator, member):
+    from networks.services import network_found
+
+    network = network_found(founder=coordinator, name="Baumrigolen", mandate="M")
+    event = make_event(actor=coordinator, kind="network", network=network, audience="network",
+                       organisers=[member])
+    event_update(event=event, actor=member, kind="network", network=network, title="Neu")
+    event.refresh_from_db()
+    assert event.title == "Neu"
+    other = network_found(founder=coordinator, name="Tiny Forest", mandate="M")
+    with pytest.raises(PermissionDenied):
+        event_update(event=event, actor=member, network=other)

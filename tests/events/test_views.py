@@ -234,14 +234,31 @@ def test_event_page_query_count_is_flat(client_for, member, make_event, make_peo
     client = client_for(member)
     client.get(event.get_absolute_url())
     # 1 session, 2 user, 3 the event with network, host city, counts and own registration
-    # (subqueries), 4 roles of the person, 5 organisers (may they manage?), 6 organisers
-    # with their cities (listed), 7 unread notifications in the header
+    # (subqueries), 4 mark the person's notifications about it read, 5 roles of the person,
+    # 6 organisers (may they manage?), 7 organisers with their cities (listed), 8 unread
+    # notifications in the header
     with django_assert_num_queries(EVENT_PAGE_QUERIES):
         response = client.get(event.get_absolute_url())
     assert response.context["event"].waitlist_count == 2
 
 
-EVENT_PAGE_QUERIES = 7
+EVENT_PAGE_QUERIES = 8
+
+
+def test_opening_the_event_marks_its_notifications_read(client_for, make_event, make_people):
+    from intranet.events.services import registration_cancel
+    from intranet.notifications.models import Notification
+
+    event = make_event(capacity=1)
+    first, second = make_people(2)
+    registration_create(event=event, user=first)
+    registration_create(event=event, user=second)
+    registration_cancel(event=event, user=first)
+    note = Notification.objects.get(recipient=second, event=event)
+    assert note.read_at is None
+    client_for(second).get(event.get_absolute_url())
+    note.refresh_from_db()
+    assert note.read_at is not None
 
 
 @pytest.mark.parametrize("count", [1, 20])
