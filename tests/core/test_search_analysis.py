@@ -18,6 +18,9 @@ DOCUMENTS = {
     "baeume": "Neue Bäume für die Straße",
     "dach": "Maßnahmen der Dachbegrünung",
     "flut": "Überflutungsschutz im Quartier",
+    "stelle": "Klimaanpassungsmanager:in gesucht",
+    "team": "Unsere Koordinatorinnen und Fatma Yılmaz",
+    "termin": "Termin für die Pflanzaktion",
 }
 
 
@@ -46,6 +49,12 @@ def searcher():
     ("Dachbegruenung", "dach"),         # ue for ü, inside a compound
     ("Begrünung", "dach"),
     ("Ueberflutung", "flut"),
+    ("Klimaanpassungsmanagerin", "stelle"),  # the feminine form finds the inclusive one
+    ("Klimaanpassungsmanager", "stelle"),
+    ("Koordinator", "team"),            # ... and the masculine the feminine plural
+    ("Koordinatorin", "team"),
+    ("Yilmaz", "team"),                 # accents other than umlauts: ı, é, ç, ş …
+    ("Termin", "termin"),
 ])
 def test_german_queries_find_their_documents(searcher, query, first):
     assert searcher(query)[:1] == [first]
@@ -60,9 +69,30 @@ def test_queries_are_not_split_into_parts():
     assert tokens == ["starkregenvorsorg"]
 
 
+@pytest.mark.parametrize(("written", "typed"), [
+    ("Managerin", "Manager"), ("Managerinnen", "Manager"), ("Manager*innen", "Manager"),
+    ("Manager_innen", "Manager"), ("Dezernentin", "Dezernent"), ("Kollegin", "Kollege"),
+    ("Biologin", "Biologe"), ("Ingenieurin", "Ingenieur"), ("Expertinnen", "Experten"),
+    ("Çakır", "Cakir"), ("Café", "Cafe"), ("Łukasz", "Lukasz"), ("Müller", "Mueller"),
+])
+def test_two_spellings_of_a_word_give_one_term(written, typed):
+    def terms(text):
+        return [token.text for token in german_analyzer()(text, mode="query")]
+    assert terms(written) == terms(typed)
+
+
+@pytest.mark.parametrize(("word", "term"), [
+    ("Termin", "termin"), ("Benzin", "benzin"), ("beginnen", "beginn"), ("Gewinn", "gewinn"),
+    ("Berlin", "berlin"), ("Medizin", "medizin"),
+])
+def test_words_ending_in_in_that_are_no_feminine_form_stay_whole(word, term):
+    assert [token.text for token in german_analyzer()(word, mode="query")] == [term]
+
+
 def test_folding_gives_one_spelling():
     assert fold("bäum") == fold("baeum") == "baum"
     assert fold("überflut") == fold("ueberflut")
+    assert fold("yılmaz") == fold("yilmaz") == "yilmaz"
 
 
 @pytest.mark.django_db
