@@ -148,6 +148,8 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     its kind, so a stale index (someone just removed from a network) shows nothing more."""
     from haystack.query import SearchQuerySet
 
+    from .search_backend import hit_keys
+
     words = q.strip()
     if not words:
         return []
@@ -163,7 +165,7 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     if newest_first:
         query = query.order_by("-created")
     try:
-        found = [(result.type, int(result.pk)) for result in query[:MAX_HITS]]
+        found = hit_keys(query, MAX_HITS)
     except Exception as error:  # whoosh raises many kinds: a missing, locked or broken index
         raise SearchUnavailable from error
     visible = _recheck(user, found)
@@ -178,6 +180,8 @@ def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
     from haystack.inputs import Clean
     from haystack.query import SQ, SearchQuerySet
 
+    from .search_backend import hit_keys
+
     words = list(dict.fromkeys(word.lower() for word in re.findall(r"\w{4,}", text)))
     if not words:
         return []
@@ -187,7 +191,7 @@ def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
     query = SearchQuerySet().filter(any_word).filter(type=type,
                                                      audience__in=audiences_of(user))
     try:
-        found = [(result.type, int(result.pk)) for result in query[:limit + 1]]
+        found = hit_keys(query, limit + 1)
     except Exception as error:  # the same kinds of failure as a search
         raise SearchUnavailable from error
     found = [key for key in found if key[1] != exclude_pk][:limit]

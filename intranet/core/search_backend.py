@@ -28,9 +28,11 @@ import threading
 import time
 from contextlib import contextmanager, suppress
 
+from django.conf import settings
 from haystack import connections
-from haystack.backends import whoosh_backend
-from haystack.exceptions import SkipDocument
+from haystack.backends import log_query, whoosh_backend
+from haystack.constants import DJANGO_ID
+from haystack.exceptions import SearchBackendError, SkipDocument
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
@@ -168,6 +170,20 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
         self.parser.add_plugins([whoosh_backend.FuzzyTermPlugin])
         self.setup_complete = True
 
+    def build_schema(self, fields):
+        """haystack's schema, with the document field (all the text of an object, comments
+        and file text included) indexed only: haystack stores it, keeps a sort column of it
+        and a second, unstemmed copy of its words for spelling suggestions. Nothing reads
+        them (hits are shown from the database), and each costs every rebuild, every
+        update and, for the stored copy, every hit read. Needs a rebuild to take effect on
+        an existing index; until then its stored copies are read and ignored."""
+        content_field_name, schema = super().build_schema(fields)
+        content = schema[content_field_name]
+        content.stored = False
+        content.column_type = None
+        content.spelling = False
+        return content_field_name, schema
+
     # --- reading ----------------------------------------------------------------------
 
     def live_searcher(self):
@@ -195,9 +211,31 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
             return super().search(query_string, **kwargs)  # no results, no index needed
         return self._with_live_searcher(super().search, query_string, **kwargs)
 
+    @log_query  # in connections[...].queries under DEBUG, as haystack's search()
+    def hit_keys(self, query_string, *, limit, sort_by=None) -> list[tuple[str, int]]:
+        """``(type, pk)`` of the first ``limit`` hits of a query haystack built, in the
+        order its ``search()`` gives them. What a search reads of a hit, and no more:
+        haystack's ``search()`` also counts every match (a second pass over the postings,
+        for ``hits``) and turns every stored field of every hit into a ``SearchResult``."""
+        if not self.setup_complete:
+            self.setup()
+        if len(query_string) <= 1 and query_string != "*":
+            return []  # as haystack: stop-worded away
+        sortedby, reverse = _whoosh_sort(sort_by)
+        with self.live_lock():
+            searcher = self.live_searcher()
+            parsed = self.parser.parse(query_string)
+            if parsed is None:
+                return []
+            results = searcher.search(parsed, limit=limit, sortedby=sortedby,
+                                      reverse=reverse)
+            stored = (searcher.stored_fields(docnum) for docnum, _ in results.items())
+            return [(fields["type"], int(fields[DJANGO_ID])) for fields in stored]
+
     def more_like_this(self, model_instance, *args, **kwargs):
-        return self._with_live_searcher(super().more_like_this, model_instance, *args,
-                                        **kwargs)
+        # Whoosh's "more like" reads the document field's stored text, which this schema
+        # does not keep; search.similar_visible_to asks by the object's words instead.
+        raise NotImplementedError("use intranet.core.search.similar_visible_to")
 
     # --- writing (the search queue's worker and the management commands only) ----------
 
@@ -242,8 +280,35 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
         self.index = self.storage.create_index(self.schema)
 
 
+def _whoosh_sort(sort_by):
+    """haystack's ``order_by`` as Whoosh's ``sortedby`` and ``reverse`` (one direction for
+    all fields, as haystack's Whoosh backend requires)."""
+    if not sort_by:
+        return None, False
+    descending = {field.startswith("-") for field in sort_by}
+    if len(descending) > 1:
+        raise SearchBackendError(
+            "Whoosh requires all order_by fields to use the same sort direction")
+    return [field.lstrip("-") for field in sort_by], descending.pop()
+
+
 class WhooshEngine(whoosh_backend.WhooshEngine):
     backend = LiveWhooshSearchBackend
+
+
+def hit_keys(queryset, limit: int) -> list[tuple[str, int]]:
+    """``(type, pk)`` of the first ``limit`` hits of a ``SearchQuerySet``: on the
+    embedded Whoosh index read straight from the live searcher, elsewhere (Solr,
+    Elasticsearch, or a query using what the fast path does not know) through haystack."""
+    query = queryset.query
+    params = query.build_params()
+    fast = (isinstance(query.backend, LiveWhooshSearchBackend)
+            and set(params) <= {"start_offset", "sort_by", "result_class"}
+            and not getattr(settings, "HAYSTACK_LIMIT_TO_REGISTERED_MODELS", True))
+    if not fast:
+        return [(result.type, int(result.pk)) for result in queryset[:limit]]
+    return query.backend.hit_keys(query.build_query(), limit=limit,
+                                  sort_by=params.get("sort_by"))
 
 
 # --- One writer at a time ------------------------------------------------------------------
