@@ -15,10 +15,13 @@ test's database, so every word the test searches for is its own.
 """
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from intranet.core.pdf import simple_pdf
-from knowledge.models import LibraryDocument, LibraryPage, ResultType
+from knowledge.models import LibraryDocument, LibraryIndexPage, LibraryPage, ResultType
 from networks.models import MemberRole, Membership, Visibility
 from networks.permissions import forget_grants
 from networks.services import (
@@ -63,6 +66,25 @@ def open_page(browser):
     assert not assets.failures, "assets that did not load:\n" + "\n".join(assets.failures)
 
 
+@pytest.fixture
+def library_root(db):
+    """The library as the migrations leave it: Wagtail's root page and collection, the
+    library as the site's root. A journey before this one with real transactions ends with
+    a flush, which empties every table, migration data included."""
+    existing = LibraryIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(
+        settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    library = root.add_child(instance=LibraryIndexPage(title="Bibliothek", slug="bibliothek"))
+    Site.objects.update_or_create(is_default_site=True, defaults={
+        "hostname": "localhost", "root_page": library, "site_name": "Klima.Werk"})
+    return library
+
+
 def _join(network, user, actor):
     membership_invite(network=network, user=user, actor=actor)
     membership_join(network=network, user=user)
@@ -70,7 +92,7 @@ def _join(network, user, actor):
 
 
 @pytest.fixture
-def heat_network(coordinator, lead, member, outsider):
+def heat_network(library_root, coordinator, lead, member, outsider):
     """An active network: ``lead`` leads it, ``member`` and ``coordinator`` (who founded it
     and handed the lead over) belong to it. ``outsider`` belongs to another network."""
     network = network_found(founder=coordinator, name=NETWORK, mandate="Kühle Orte für alle",
