@@ -147,6 +147,13 @@ def networks_member_of(user) -> QuerySet[Network]:
         status=Status.DISSOLVED).order_by("name")
 
 
+def network_ids_member_of(*, user) -> QuerySet:
+    """The ids of every network the person belongs to, dissolved ones included: the
+    audiences of the search (its meetings, a confidential network's content)."""
+    return network_list_visible_to(user=user).filter(
+        pk__in=_member_grants(user)).values_list("pk", flat=True)
+
+
 def workspaces_readable_by(*, user) -> QuerySet[Network]:
     return network_list_visible_to(user=user).filter(
         Q(visibility=Visibility.OPEN) | Q(pk__in=_member_grants(user)))

@@ -66,6 +66,7 @@ def drain_outbox(*, batches: int | None = None) -> int:
     """Index what the outbox lists, a batch at a time (at most ``batches``, or until it
     is empty); rows are deleted once done. The caller holds the writer's lock."""
     from .models import SearchUpdate
+    from .search_backend import write_changes
 
     done = 0
     for _ in range(batches) if batches is not None else itertools.count():
@@ -75,23 +76,23 @@ def drain_outbox(*, batches: int | None = None) -> int:
         by_label: dict[str, set[int]] = {}
         for row in rows:
             by_label.setdefault(row.label, set()).add(row.object_pk)
-        for label, pks in by_label.items():
-            update_documents(label, sorted(pks))
+        write_changes(*changes_of(by_label))  # one commit for the batch
         SearchUpdate.objects.filter(pk__in=[row.pk for row in rows]).delete()
         done += len(rows)
     return done
 
 
-def update_documents(label: str, pks: list[int]) -> None:
-    """Index these objects as they are now; remove those that are gone or hidden."""
-    model = apps.get_model(label)
-    index = connections["default"].get_unified_index().get_index(model)
-    found = {obj.pk: obj for obj in index.index_queryset().filter(pk__in=pks)}
-    backend = connections["default"].get_backend()
-    if found:
-        backend.update(index, list(found.values()))
-    for pk in set(pks) - set(found):
-        backend.remove(f"{label}.{pk}")
+def changes_of(by_label: dict[str, set[int]]) -> tuple[list, list[str]]:
+    """What to write for these objects: each as the database has it now, with its search
+    index; and the identifiers of those that are gone or no longer to be found."""
+    unified_index = connections["default"].get_unified_index()
+    changes, removed = [], []
+    for label, pks in by_label.items():
+        index = unified_index.get_index(apps.get_model(label))
+        found = {obj.pk: obj for obj in index.index_queryset().filter(pk__in=pks)}
+        changes.append((index, list(found.values())))
+        removed += [f"{label}.{pk}" for pk in sorted(set(pks) - set(found))]
+    return changes, removed
 
 
 # --- Asking the index -------------------------------------------------------------------
@@ -126,18 +127,14 @@ class Hit:
 
 def audiences_of(user) -> list[str]:
     """The audience values a person's hits may carry (DESIGN §4)."""
-    from networks.models import Visibility
-    from networks.selectors import networks_member_of, workspaces_readable_by
+    from networks.selectors import network_ids_member_of
 
-    # Open networks' content is indexed for "all", the others' by network; a network's
-    # meetings are for its members, whatever its visibility.
-    readable = set(workspaces_readable_by(user=user).exclude(
-        visibility=Visibility.OPEN).values_list("pk", flat=True))
-    member_of = set(networks_member_of(user).values_list("pk", flat=True))
+    # Open networks' content is indexed for "all", the others' by network (only members
+    # read those); a network's meetings are for its members, whatever its visibility.
     return ["all", f"user:{user.pk}",
             *([f"org:{user.organisation_id}"] if user.organisation_id else []),
             *(f"role:{role}" for role in sorted(user.roles)),
-            *(f"network:{pk}" for pk in sorted(readable | member_of))]
+            *(f"network:{pk}" for pk in network_ids_member_of(user=user))]
 
 
 def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = False,

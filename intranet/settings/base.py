@@ -334,6 +334,8 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SILENTLY_FAIL = False
 
 # --- Wagtail ----------------------------------------------------------------------------
+# Wagtail's admin would load avatars from gravatar.com, telling it each editor's e-mail hash.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_SITE_NAME = "Klima.Werk"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/konto/login/"
