@@ -31,14 +31,17 @@ from contextlib import contextmanager, suppress
 from django.conf import settings
 from haystack import connections
 from haystack.backends import log_query, whoosh_backend
-from haystack.constants import DJANGO_ID
+from haystack.constants import DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError, SkipDocument
+from whoosh import writing
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 # Memory of the rebuild's one writer before it spills sorted runs to disk (Whoosh: 128).
 REBUILD_WRITER_MB = 256
 REBUILD_CHUNK = 2000  # rows read from the database at a time
+# Segments the index may have before a commit merges the small ones (see _merge_when_many).
+MAX_SEGMENTS = 8
 
 
 class _Live:
@@ -254,6 +257,30 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
             self._write_location = location
         return self.index
 
+    def write(self, changes, removed) -> None:
+        """Indexes the objects of ``changes`` (``(search index, objects)`` pairs) and
+        removes the documents whose identifiers ``removed`` lists, in one writer and one
+        commit. (haystack's ``update`` and ``remove`` commit, and merge, once per call.)
+        An object its index skips (``SkipDocument``) keeps its document, as in haystack."""
+        self.open_for_writing()
+        writer = self.index.writer()
+        try:
+            for index, objects in changes:
+                for obj in objects:
+                    try:
+                        document = index.full_prepare(obj)
+                    except SkipDocument:
+                        continue
+                    document.pop("boost", None)  # Whoosh 2.5+ has no document boosts
+                    writer.update_document(**{key: self._from_python(value)
+                                              for key, value in document.items()})
+            for identifier in removed:
+                writer.delete_by_term(ID, identifier)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=_merge_when_many)
+
     def update(self, index, iterable, commit=True):
         self.open_for_writing()
         return super().update(index, iterable, commit=commit)
@@ -278,6 +305,17 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
             with suppress(IsADirectoryError, FileNotFoundError):
                 os.remove(os.path.join(self._write_location, name))
         self.index = self.storage.create_index(self.schema)
+
+
+def _merge_when_many(writer, segments):
+    """Whoosh's default policy (MERGE_SMALL) looks for small segments to merge on every
+    commit, and finds some on most commits of a few documents: then the merge is most of
+    the cost of indexing one change. Here a small commit adds its segment until the index
+    has MAX_SEGMENTS; then Whoosh's policy merges the small ones. (A query reads every
+    segment, so not many more.)"""
+    if len(segments) < MAX_SEGMENTS:
+        return segments
+    return writing.MERGE_SMALL(writer, segments)
 
 
 def _whoosh_sort(sort_by):
@@ -309,6 +347,21 @@ def hit_keys(queryset, limit: int) -> list[tuple[str, int]]:
         return [(result.type, int(result.pk)) for result in queryset[:limit]]
     return query.backend.hit_keys(query.build_query(), limit=limit,
                                   sort_by=params.get("sort_by"))
+
+
+def write_changes(changes, removed, using="default") -> None:
+    """Indexes the objects of ``changes`` (``(search index, objects)`` pairs) and removes
+    the documents with the identifiers ``removed``: on Whoosh in one commit, elsewhere
+    through haystack's ``update`` and ``remove``."""
+    backend = connections[using].get_backend()
+    if isinstance(backend, LiveWhooshSearchBackend):
+        backend.write(changes, removed)
+        return
+    for index, objects in changes:
+        if objects:
+            backend.update(index, objects)
+    for identifier in removed:
+        backend.remove(identifier)
 
 
 # --- One writer at a time ------------------------------------------------------------------
