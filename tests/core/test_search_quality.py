@@ -1,6 +1,6 @@
 """Search quality on the demo region (issue 5): German queries as people of the region type
 them, each with what must come first, and queries whose only matches lie in a
-confidential network or a draft, which must find nothing of it.
+confidential network, a meeting for other roles or a draft, which must find nothing of it.
 
 The demo is seeded once for the module inside one transaction that is rolled back at the
 end; its files go to a directory of their own and the index is rebuilt empty afterwards,
@@ -22,6 +22,7 @@ from intranet.accounts.demo import DEMO_DOMAIN
 from intranet.accounts.models import User
 from intranet.core.models import SearchUpdate
 from intranet.core.search import search_visible_to
+from intranet.events.models import Event
 from knowledge.models import LibraryDocument, LibraryPage
 from networks.models import Network
 
@@ -51,8 +52,8 @@ class Expect(NamedTuple):
 
 
 class Hidden(NamedTuple):
-    """``q`` typed by ``who`` shows nothing of ``hidden`` (for a network: nor its posts
-    and workspace files)."""
+    """``q`` typed by ``who`` shows nothing of ``hidden`` (for a network: nor its posts,
+    meetings and workspace files)."""
 
     q: str
     who: str
@@ -64,7 +65,7 @@ EXPECTED = [
     # Results and building projects of the library
     Expect("Baumrigole", MEMBER, ("result", "baumrigolen-an-der-castroper-strae"),
            type="result"),
-    Expect("Starkregen Vorsorge", MEMBER, ("network", "starkregenvorsorge")),
+    Expect("Starkregen Vorsorge", MEMBER, ("network", "starkregenvorsorge"), type="network"),
     Expect("Gründach Förderung", MEMBER, ("result", "grundach-hans-sachs-haus")),
     Expect("Entsiegelung Schulhof", MEMBER, ("result", "entsiegelung-schulhof-hafenschule")),
     Expect("Zisterne", MEMBER, ("result", "regenwassernutzung-betriebshof")),
@@ -133,6 +134,12 @@ EXPECTED = [
     Expect("Förderaufruf Kommunen", MEMBER, ("post", "Förderaufruf Klimaanpassung in Kommunen")),
     Expect("Klimaanpassungsmanagerin gesucht", MEMBER,
            ("post", "Klimaanpassungsmanager:in gesucht"), type="post"),
+    # Meetings, by the people they are for
+    Expect("Treffen Stadtkoordinatoren", COORDINATOR,
+           ("event", "Treffen der Stadtkoordinator:innen")),
+    Expect("Stadtkoordinatorinnen Treffen", "koordination.essen",
+           ("event", "Treffen der Stadtkoordinator:innen")),
+    Expect("Prozesssteuerung Sitzung", STEERING, ("event", "Sitzung der Prozesssteuerung")),
     # Newest first
     Expect("Starkregengefahrenkarte", MEMBER,
            ("post", "Neue Starkregengefahrenkarte veröffentlicht"), type="post",
@@ -169,6 +176,9 @@ HIDDEN = [
     Hidden("Personal Organisation Klimaanpassung", MEMBER, ("network", CONFIDENTIAL)),
     # Other networks are found by their topic; the confidential one with it is not.
     Hidden("Klimaanpassung", MEMBER, ("network", CONFIDENTIAL), type="network"),
+    # Meetings for other roles than the searcher's.
+    Hidden("Treffen Stadtkoordinatoren", MEMBER, ("event", "Treffen der Stadtkoordinator:innen")),
+    Hidden("Prozesssteuerung Sitzung", MEMBER, ("event", "Sitzung der Prozesssteuerung")),
     # A draft waiting for its lead is found by nobody, not even that lead.
     Hidden("Überflutungsnachweis", COORDINATOR,
            ("result", "praxisbeispiele-uberflutungsnachweis")),
@@ -206,7 +216,7 @@ def _search(who: str, q: str, **filters):
 
 def _key(hit) -> tuple[str, str]:
     """How a row names a hit: networks and library pages by slug, people by e-mail,
-    everything else by title."""
+    everything else (posts, documents, meetings) by title."""
     if hit.type == "person":
         return ("person", hit.obj.email)
     if hit.type in ("network", "result"):
@@ -220,7 +230,7 @@ def _shows(hit, hidden: tuple[str, str]) -> bool:
     kind, slug = hidden
     if kind != "network" or hit.type in ("result", "document"):
         return False  # library pages are published for everyone, whoever wrote them
-    network = getattr(hit.obj, "network", None)  # a post or a workspace file
+    network = getattr(hit.obj, "network", None)  # a post, a meeting, a workspace file
     return network is not None and network.slug == slug
 
 
@@ -251,9 +261,10 @@ def test_the_expected_hit_comes_first(demo, row):
 
 @pytest.mark.parametrize("row", HIDDEN, ids=_row_id)
 def test_what_the_searcher_may_not_see_is_not_found(demo, row):
-    kind, slug = row.hidden
-    model = {"network": Network, "result": LibraryPage}[kind]
-    assert model.objects.filter(slug=slug).exists(), f"no {kind} {slug!r} in the demo"
+    kind, name = row.hidden
+    model, field = {"network": (Network, "slug"), "result": (LibraryPage, "slug"),
+                    "event": (Event, "title")}[kind]
+    assert model.objects.filter(**{field: name}).exists(), f"no {kind} {name!r} in the demo"
     hits = _search(row.who, row.q, type=row.type)
     shown = [hit for hit in hits if _shows(hit, row.hidden)]
     assert shown == [], f"{row.q!r} ({row.who}) shows {row.hidden}: {_top(shown)}"
