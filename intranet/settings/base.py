@@ -382,6 +382,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["intranet.core.api.only_our_api"],
+    # Several apps have a "kind", "audience" or "status" of their own: one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "intranet.events.models.Kind",
+        "EventAudienceEnum": "intranet.events.models.Audience",
+        "RegistrationStatusEnum": "intranet.events.models.RegistrationStatus",
+        "PostAudienceEnum": "board.models.Audience",
+        "NetworkStatusEnum": "networks.models.Status",
+        "RegistrationOutcomeEnum": ["registered", "waitlisted"],
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------
