@@ -10,9 +10,62 @@ from intranet.accounts.demo import DEMO_DOMAIN
 from intranet.accounts.models import Organisation, User, UserRole
 from networks.models import MemberState, Network, Status
 
-from .models import Audience, Event, Kind
+from .models import Audience, Event, ForumEdition, Kind
 from .permissions import can_register_for_event
-from .services import event_create, registration_create
+from .services import event_create, forum_edition_create, registration_create
+
+# The Expertenforum since 2015: (year, host city, theme, venue). Four demo cities have not
+# hosted yet, so the host rotation has something to suggest.
+FORUM_EDITIONS = [
+    (2015, "essen", "Starkregen – Vorsorge in der Stadt", "Haus der Technik, Essen"),
+    (2016, "dortmund", "Hitze in der Stadt: Hitzeaktionspläne für Kommunen",
+     "Dietrich-Keuning-Haus, Dortmund"),
+    (2017, "bochum", "Die Schwammstadt: Regenwasser zurückhalten, verdunsten, versickern",
+     "Kulturzentrum Bahnhof Langendreer, Bochum"),
+    (2018, "gelsenkirchen", "Baumrigolen und Straßenbäume im Klimawandel",
+     "Wissenschaftspark, Gelsenkirchen"),
+    (2019, "duisburg", "Entsiegelung: Schulhöfe, Parkplätze, Plätze",
+     "Landschaftspark Duisburg-Nord"),
+    (2020, "oberhausen", "Klimaanpassungskonzepte – vom Papier in die Umsetzung",
+     "Online (wegen der Pandemie)"),
+    (2021, "herne", "Dach- und Fassadenbegrünung fördern", "Kulturzentrum Herne"),
+    (2022, "recklinghausen", "Starkregengefahrenkarten und Bürgerinformation",
+     "Ruhrfestspielhaus, Recklinghausen"),
+    (2023, "bottrop", "Kühle Orte und Hitzeschutz für vulnerable Gruppen",
+     "Quadrat, Bottrop"),
+    (2024, "gladbeck", "Wasser in der Stadt: offene Gräben, Mulden und Teiche",
+     "Rathaus Gladbeck"),
+    (2025, "luenen", "Klimaresiliente Gewerbegebiete", "Hansesaal, Lünen"),
+    (2026, "dinslaken", "Förderung der Klimaanpassung: Anträge, Programme, Erfahrungen",
+     "Kathrin-Türks-Halle, Dinslaken"),
+]
+
+
+def _forum_days(year: int) -> tuple[datetime.date, datetime.date]:
+    """A Thursday and Friday in the middle of September."""
+    day = datetime.date(year, 9, 10)
+    day += datetime.timedelta(days=(3 - day.weekday()) % 7)
+    return day, day + datetime.timedelta(days=1)
+
+
+def seed_forum_editions(service) -> int:
+    """The editions since 2015 (idempotent: only into an empty table)."""
+    if ForumEdition.objects.exists():
+        return 0
+    cities = {o.slug: o for o in Organisation.objects.all()}
+    created = 0
+    for year, slug, theme, venue in FORUM_EDITIONS:
+        if slug not in cities:
+            continue
+        start, end = _forum_days(year)
+        forum_edition_create(
+            actor=service, year=year, host_organisation=cities[slug], theme=theme,
+            start_date=start, end_date=end, venue=venue,
+            description=f"Zwei Tage Vorträge, Exkursionen und Werkstätten zum Thema "
+                        f"„{theme}“. Die Ergebnisse und Präsentationen stehen in der "
+                        f"Bibliothek.")
+        created += 1
+    return created
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -36,13 +89,16 @@ def _register(event: Event, people) -> int:
 def seed_events() -> int:
     people = list(User.objects.filter(email__endswith=DEMO_DOMAIN).select_related(
         "organisation").order_by("pk"))
-    if Event.objects.exists() or len(people) < 40:
+    if len(people) < 40:
         return 0
     by_email = {p.email: p for p in people}
     service = by_email.get("service@" + DEMO_DOMAIN)
     steering = by_email.get("steuerung@" + DEMO_DOMAIN)
     if service is None or steering is None:
         return 0
+    forum_count = seed_forum_editions(service)  # also into a database seeded before
+    if Event.objects.exists():
+        return forum_count
     roles_of: dict[int, set[str]] = {}
     for user_id, role in UserRole.objects.values_list("user_id", "role"):
         roles_of.setdefault(user_id, set()).add(role)
@@ -95,4 +151,4 @@ def seed_events() -> int:
         _register(event, members)
         created.append(event)
 
-    return len(created)
+    return len(created) + forum_count

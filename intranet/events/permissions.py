@@ -103,3 +103,25 @@ def access_event(user, pk) -> Event:
     if event is None:
         raise not_found()
     return event
+
+
+# --- Expertenforum ----------------------------------------------------------------------
+
+def can_view_forum(user) -> bool:
+    """The editions and the host rotation are the network's shared history: everyone."""
+    return _active(user)
+
+
+def can_manage_forum(user) -> bool:
+    """Service staff plan the editions and adopt a host from the rotation."""
+    return is_event_manager(user)
+
+
+def access_forum_edition(user, year):
+    """The edition of that year, or the one 404."""
+    from .selectors import forum_edition_list_visible_to
+
+    edition = forum_edition_list_visible_to(user=user).filter(year=year).first()
+    if edition is None:
+        raise not_found()
+    return edition

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from .models import (
     Audience,
     AudienceRole,
     Event,
+    ForumEdition,
     Registration,
     RegistrationStatus,
 )
@@ -363,3 +364,36 @@ def _remind(event: Event, people: list, window: str) -> int:
                   url=event.get_absolute_url(), network=event.network, event=event,
                   kind=NotificationKind.EVENT, event_key=key)
     return len(rows)
+
+
+# --- Expertenforum ----------------------------------------------------------------------
+
+def _year_taken(year: int) -> ConflictError:
+    return ConflictError(_("There is already an Expertenforum for %(year)s.") % {
+        "year": year})
+
+
+@transaction.atomic
+def forum_edition_create(*, actor, year: int, host_organisation, theme: str = "",
+                         start_date: datetime.date | None = None,
+                         end_date: datetime.date | None = None, venue: str = "",
+                         description: str = "", event: Event | None = None) -> ForumEdition:
+    """A year's forum with its host city (e.g. a suggestion of the rotation adopted).
+    One edition per year: a year already planned is refused and nothing changes."""
+    if not permissions.can_manage_forum(actor):
+        raise PermissionDenied(_("Only the service organisation plans the Expertenforum."))
+    if ForumEdition.objects.filter(year=year).exists():
+        raise _year_taken(year)
+    edition = ForumEdition(year=year, host_organisation=host_organisation,
+                           theme=theme.strip(), start_date=start_date, end_date=end_date,
+                           venue=venue.strip(), description=description.strip(),
+                           event=event, created_by=actor)
+    edition.full_clean()
+    try:
+        with transaction.atomic():  # two adopting at once: the unique year decides
+            edition.save()
+    except IntegrityError as error:
+        raise _year_taken(year) from error
+    audit_record(actor=actor, action="forum_edition.create", target=edition, year=year,
+                 host=host_organisation.slug)
+    return edition
