@@ -4,6 +4,7 @@ checked again through ``post_list_visible_to`` before anyone sees it."""
 from haystack import indexes
 
 from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_backend import indexed_lists
 from networks.search_indexes import workspace_audience
 
 from .models import Audience, Post
@@ -14,7 +15,7 @@ def post_audience(post: Post) -> list[str]:
         return ["all"]
     if post.audience == Audience.NETWORK:
         return workspace_audience(post.network)
-    return [f"org:{city.pk}" for city in post.cities.all()] + [f"user:{post.author_id}"]
+    return [f"org:{city.pk}" for city in post.indexed_cities] + [f"user:{post.author_id}"]
 
 
 class PostIndex(indexes.SearchIndex, indexes.Indexable):
@@ -35,13 +36,13 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
         # Hidden posts are found by nobody; their author and the moderation open them.
         return Post.objects.filter(hidden_at__isnull=True).select_related(
             "author", "author_organisation", "network").prefetch_related(
-            "topics", "cities", "comments", "attachments")
+            *indexed_lists("topics", "cities", "comments", "attachments"))
 
     def prepare_audience(self, post):
         return post_audience(post)
 
     def prepare_topics(self, post):
-        return [topic.slug for topic in post.topics.all()]
+        return [topic.slug for topic in post.indexed_topics]
 
     def prepare_organisation(self, post):
         return [post.author_organisation.slug] if post.author_organisation else []

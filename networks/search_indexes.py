@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_backend import indexed_lists
 
 from .models import Document, DocumentVersion, Network, Visibility
 
@@ -28,7 +29,7 @@ class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
         return Network
 
     def index_queryset(self, using=None):
-        return Network.objects.prefetch_related("topics")
+        return Network.objects.prefetch_related(*indexed_lists("topics"))
 
     def prepare_audience(self, network):
         if network.visibility == Visibility.CONFIDENTIAL:
@@ -36,7 +37,7 @@ class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
         return ["all"]
 
     def prepare_topics(self, network):
-        return [topic.slug for topic in network.topics.all()]
+        return [topic.slug for topic in network.indexed_topics]
 
     def prepare_network(self, network):
         return [network.slug]

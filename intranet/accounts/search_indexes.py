@@ -3,6 +3,7 @@
 from haystack import indexes
 
 from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_backend import indexed_lists
 
 from .models import User
 
@@ -21,10 +22,10 @@ class PersonIndex(indexes.SearchIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return User.objects.filter(is_active=True).select_related("organisation") \
-            .prefetch_related("topics")
+            .prefetch_related(*indexed_lists("topics"))
 
     def prepare_topics(self, person):
-        return [topic.slug for topic in person.topics.all()]
+        return [topic.slug for topic in person.indexed_topics]
 
     def prepare_organisation(self, person):
         return [person.organisation.slug] if person.organisation else []

@@ -29,6 +29,7 @@ import time
 from contextlib import contextmanager, suppress
 
 from django.conf import settings
+from django.db.models import Prefetch
 from haystack import connections
 from haystack.backends import log_query, whoosh_backend
 from haystack.constants import DJANGO_ID, ID
@@ -442,6 +443,14 @@ def write_all(backend, unified_index, location) -> int:
         raise
     writer.commit()
     return count
+
+
+def indexed_lists(*names) -> list[Prefetch]:
+    """Prefetches for a search index's queryset, each into a list ``indexed_<name>``.
+    A plain prefetch builds a related manager and a queryset for every object, which was
+    most of a rebuild's reading of the database (3,000 posts with four: 1.3 s, as lists
+    0.3 s, make bench); the index and its template read the lists."""
+    return [Prefetch(name, to_attr=f"indexed_{name}") for name in names]
 
 
 def _stamp() -> str:
