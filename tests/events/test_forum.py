@@ -216,3 +216,18 @@ def test_host_rotation_query_count_is_flat(client_for, member, service_staff, ci
     assert len(response.context["rotation"].rows) == Organisation.objects.filter(
         kind="municipality").count()
     assert len(response.context["rotation"].suggestions) == 3
+
+
+def test_demo_has_an_edition_every_year_since_2015_with_different_hosts(service_staff):
+    from intranet.accounts.demo import CITIES
+    from intranet.events.demo import seed_forum_editions
+
+    for slug, name in CITIES:
+        OrganisationFactory(slug=slug, name=name)
+    assert seed_forum_editions(service_staff) == len(range(2015, 2027))
+    editions = list(ForumEdition.objects.order_by("year"))
+    assert [edition.year for edition in editions] == list(range(2015, 2027))
+    assert len({edition.host_organisation_id for edition in editions}) == len(editions)
+    assert all(edition.theme and edition.start_date.year == edition.year
+               and (edition.end_date - edition.start_date).days == 1 for edition in editions)
+    assert seed_forum_editions(service_staff) == 0  # idempotent
