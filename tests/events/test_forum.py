@@ -2,9 +2,12 @@
 suggestion."""
 
 import datetime
+import threading
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -231,3 +234,34 @@ def test_demo_has_an_edition_every_year_since_2015_with_different_hosts(service_
     assert all(edition.theme and edition.start_date.year == edition.year
                and (edition.end_date - edition.start_date).days == 1 for edition in editions)
     assert seed_forum_editions(service_staff) == 0  # idempotent
+
+
+@pytest.mark.realservices
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+                    reason="DATABASE_URL is not PostgreSQL; run `make test-services`")
+@pytest.mark.django_db(transaction=True)
+def test_two_adopting_the_same_year_at_once_give_one_edition_and_a_conflict(service_staff):
+    """Both pass the "is the year free?" check; the unique year lets one in and the other
+    gets the message, not a database error."""
+    hosts = _cities("Essen", "Herne", "Witten", "Hagen")
+    barrier = threading.Barrier(len(hosts))
+    outcomes: list[object] = []
+
+    def adopt(host):
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(_edition(THIS_YEAR + 5, host, service_staff))
+        except BaseException as error:  # noqa: BLE001 – counted below
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=adopt, args=(host,)) for host in hosts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert ForumEdition.objects.filter(year=THIS_YEAR + 5).count() == 1
+    assert sum(isinstance(outcome, ForumEdition) for outcome in outcomes) == 1
+    assert all(isinstance(outcome, ConflictError | ForumEdition) for outcome in outcomes)
+    assert AuditEntry.objects.filter(action="forum_edition.create").count() == 1
