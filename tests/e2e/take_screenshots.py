@@ -24,6 +24,8 @@ PAGES = [
     ("bibliothek-ergebnis", "/wissen/netzwerk-1/leitfaden-starkregengefahrenkarten/"),
     ("bibliothek-projekt", "/wissen/netzwerk-2/baumrigolen-an-der-castroper-strasse/"),
     ("bibliothek-karte", "/bibliothek/karte/"),
+    ("termine", "/termine/"), ("expertenforum", "/termine/expertenforum/"),
+    ("expertenforum-gastgeber", "/termine/expertenforum/gastgeber/"),
 ]
 
 
@@ -56,6 +58,9 @@ def main():
                 page.screenshot(path=OUT / f"{name}{suffix}.png", full_page=True)
             page.goto(first_post_with_files(page))
             page.screenshot(path=OUT / f"brett-beitrag{suffix}.png", full_page=True)
+            page.goto(BASE + "/termine/")  # the first upcoming event: the full meeting
+            page.click("#event-results .board-card h3 a >> nth=0")
+            page.screenshot(path=OUT / f"termin{suffix}.png", full_page=True)
             page.close()
         browser.close()
     print(f"screenshots written to {OUT}")

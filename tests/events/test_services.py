@@ -99,7 +99,7 @@ def test_registration_closes_at_the_deadline_with_a_conflict(make_event, member)
     type(event).objects.filter(pk=event.pk).update(
         registration_deadline=timezone.now() - datetime.timedelta(minutes=1))
     event.refresh_from_db()
-    with pytest.raises(ConflictError, match="deadline|Frist"):
+    with pytest.raises(ConflictError, match="deadline|Anmeldeschluss"):
         registration_create(event=event, user=member)
 
 
