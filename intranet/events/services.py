@@ -388,7 +388,9 @@ def forum_edition_create(*, actor, year: int, host_organisation, theme: str = ""
                            theme=theme.strip(), start_date=start_date, end_date=end_date,
                            venue=venue.strip(), description=description.strip(),
                            event=event, created_by=actor)
-    edition.full_clean()
+    # The year's uniqueness is left to the database: checked here as well, a second person
+    # adopting the same year a moment later would meet a ValidationError, not the message.
+    edition.full_clean(validate_unique=False)
     try:
         with transaction.atomic():  # two adopting at once: the unique year decides
             edition.save()
