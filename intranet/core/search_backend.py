@@ -35,12 +35,20 @@ from haystack import connections
 from haystack.backends import log_query, whoosh_backend
 from haystack.constants import DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError, SkipDocument
+from haystack.utils import get_identifier
 from whoosh import writing
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 # Memory of the rebuild's one writer before it spills sorted runs to disk (Whoosh: 128).
 REBUILD_WRITER_MB = 256
+# Every writer writes a segment as separate files, not Whoosh's default compound file:
+# Whoosh opens a part of a compound file by copying it into memory (a BytesIO of the
+# mapped file), so each searcher, and each drain's writer looking up what it replaces,
+# copied the whole index. At nation scale (350 MB) that was 270 ms and the index's size in
+# every web process; separate files open in 1 ms, are read through the page cache that all
+# processes share, and queries ran 10-20 % faster (make bench).
+WRITER_OPTIONS = {"compound": False}
 REBUILD_CHUNK = 2000  # rows read from the database at a time
 # Segments the index may have before a commit merges the small ones (see _merge_when_many).
 MAX_SEGMENTS = 8
@@ -265,7 +273,7 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
         commit. (haystack's ``update`` and ``remove`` commit, and merge, once per call.)
         An object its index skips (``SkipDocument``) keeps its document, as in haystack."""
         self.open_for_writing()
-        writer = self.index.writer()
+        writer = self.index.writer(**WRITER_OPTIONS)
         try:
             for index, objects in changes:
                 for obj in objects:
@@ -283,13 +291,13 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
             raise
         writer.commit(mergetype=_merge_when_many)
 
+    # haystack's update, remove and optimize, through this backend's writer (segments as
+    # separate files, merged when they add up).
     def update(self, index, iterable, commit=True):
-        self.open_for_writing()
-        return super().update(index, iterable, commit=commit)
+        self.write([(index, list(iterable))], [])
 
     def remove(self, obj_or_string, commit=True):
-        self.open_for_writing()
-        return super().remove(obj_or_string, commit=commit)
+        self.write([], [get_identifier(obj_or_string)])
 
     def clear(self, models=None, commit=True):
         self.open_for_writing()
@@ -297,7 +305,7 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
 
     def optimize(self):
         self.open_for_writing()
-        return super().optimize()
+        self.index.writer(**WRITER_OPTIONS).commit(optimize=True)
 
     def delete_index(self):
         # haystack removes PATH, which may be the symlink to the live directory: empty
@@ -432,7 +440,7 @@ def write_all(backend, unified_index, location) -> int:
     after it: collecting on its own schedule it kept traversing the rows in flight (37 s of
     361 at nation; a raw Whoosh writer loses nothing to it)."""
     index = FileStorage(location).create_index(backend.schema)
-    writer = index.writer(limitmb=REBUILD_WRITER_MB)
+    writer = index.writer(limitmb=REBUILD_WRITER_MB, **WRITER_OPTIONS)
     count = 0
     collecting = gc.isenabled()
     gc.disable()
