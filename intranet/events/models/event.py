@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intranet.accounts.models import OrganisationKind, Role
+from intranet.accounts.models import Role
 
 
 class Kind(models.TextChoices):
@@ -178,58 +178,3 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.user_id} – {self.event_id} ({self.status})"
-
-
-class ForumEdition(models.Model):
-    """One year's Expertenforum: a member city hosts it (the rotation), usually for two
-    days. Registration runs through an ``Event`` of kind forum, once there is one; an
-    adopted suggestion starts with the year and the host alone."""
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    host_organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("host city"), on_delete=models.PROTECT,
-        related_name="hosted_forum_editions")
-    theme = models.CharField(_("theme"), max_length=200, blank=True)
-    start_date = models.DateField(_("first day"), null=True, blank=True)
-    end_date = models.DateField(_("last day"), null=True, blank=True)
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
-    event = models.OneToOneField(
-        Event, verbose_name=_("registration event"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="forum_edition",
-        limit_choices_to={"kind": Kind.FORUM})
-    description = models.TextField(_("description and results"), max_length=10000, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-year"]
-        verbose_name = _("Expertenforum edition")
-        verbose_name_plural = _("Expertenforum editions")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="forum_edition_ends_after_start"),
-        ]
-
-    def __str__(self):
-        return _("Expertenforum %(year)s") % {"year": self.year}
-
-    def get_absolute_url(self):
-        return reverse("events:forum_detail", args=[self.year])
-
-    def clean(self):
-        errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The last day must not be before the first day.")
-        if self.start_date and self.year and self.start_date.year != self.year:
-            errors["start_date"] = _("The forum must begin in its year.")
-        if (self.host_organisation_id
-                and self.host_organisation.kind != OrganisationKind.MUNICIPALITY):
-            errors["host_organisation"] = _("Only a member city hosts the Expertenforum.")
-        if self.event_id and self.event.kind != Kind.FORUM:
-            errors["event"] = _("Link an event of the kind Expertenforum.")
-        if errors:
-            raise ValidationError(errors)

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +22,12 @@ from intranet.notifications.models import Kind as NotificationKind
 from intranet.notifications.models import Notification
 from intranet.notifications.services import notify
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     ACTIVE_STATUSES,
     Audience,
     AudienceRole,
     Event,
-    ForumEdition,
     Registration,
     RegistrationStatus,
 )
@@ -330,7 +329,7 @@ def reminder_key(event: Event, window: str) -> str:
 def event_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """Remind registered people a week and a day before, in-app and by e-mail as each of
     them chose for events (off is off). Idempotent: a reminder is written once."""
-    from .selectors import reminder_registrations
+    from ..selectors import reminder_registrations
 
     now = now or timezone.now()
     written = 0
@@ -364,38 +363,3 @@ def _remind(event: Event, people: list, window: str) -> int:
                   url=event.get_absolute_url(), network=event.network, event=event,
                   kind=NotificationKind.EVENT, event_key=key)
     return len(rows)
-
-
-# --- Expertenforum ----------------------------------------------------------------------
-
-def _year_taken(year: int) -> ConflictError:
-    return ConflictError(_("There is already an Expertenforum for %(year)s.") % {
-        "year": year})
-
-
-@transaction.atomic
-def forum_edition_create(*, actor, year: int, host_organisation, theme: str = "",
-                         start_date: datetime.date | None = None,
-                         end_date: datetime.date | None = None, venue: str = "",
-                         description: str = "", event: Event | None = None) -> ForumEdition:
-    """A year's forum with its host city (e.g. a suggestion of the rotation adopted).
-    One edition per year: a year already planned is refused and nothing changes."""
-    if not permissions.can_manage_forum(actor):
-        raise PermissionDenied(_("Only the service organisation plans the Expertenforum."))
-    if ForumEdition.objects.filter(year=year).exists():
-        raise _year_taken(year)
-    edition = ForumEdition(year=year, host_organisation=host_organisation,
-                           theme=theme.strip(), start_date=start_date, end_date=end_date,
-                           venue=venue.strip(), description=description.strip(),
-                           event=event, created_by=actor)
-    # The year's uniqueness is left to the database: checked here as well, a second person
-    # adopting the same year a moment later would meet a ValidationError, not the message.
-    edition.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():  # two adopting at once: the unique year decides
-            edition.save()
-    except IntegrityError as error:
-        raise _year_taken(year) from error
-    audit_record(actor=actor, action="forum_edition.create", target=edition, year=year,
-                 host=host_organisation.slug)
-    return edition

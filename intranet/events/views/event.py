@@ -23,17 +23,14 @@ from intranet.core.exports import csv_response
 from intranet.core.forms import copy_service_errors
 from intranet.notifications.services import notifications_mark_read
 
-from . import ical, selectors, services
-from .forms import AdoptHostForm, CalendarFilterForm, CancelForm, EventForm
-from .models import Audience, RegistrationStatus
-from .permissions import (
+from .. import ical, selectors, services
+from ..forms import CalendarFilterForm, CancelForm, EventForm
+from ..models import Audience, RegistrationStatus
+from ..permissions import (
     access_event,
-    access_forum_edition,
     can_create_events,
     can_manage_event,
-    can_manage_forum,
     can_register_for_event,
-    can_view_event,
 )
 
 EVENTS_PER_PAGE = 25
@@ -247,52 +244,6 @@ def participants_csv(request, pk: int):
                      registration.created_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M"),
                      _("yes") if registration.attended else _("no")])
     return csv_response(f"teilnehmende-{event.pk}.csv", header, rows)
-
-
-# --- Expertenforum ---------------------------------------------------------------------
-
-@access_rule("login: forum_edition_list_visible_to")
-def forum_list(request):
-    return render(request, "events/forum_list.html", {
-        "editions": selectors.forum_edition_list_visible_to(user=request.user)})
-
-
-@access_rule("login: access_forum_edition; the event's link only when can_view_event")
-def forum_detail(request, year: int):
-    user = request.user
-    edition = access_forum_edition(user, year)
-    event = edition.event
-    return render(request, "events/forum_detail.html", {
-        "edition": edition,
-        "event": event if event is not None and can_view_event(user, event) else None})
-
-
-@access_rule("login: forum_host_rotation_visible_to; adopting: can_manage_forum")
-def forum_hosts(request):
-    user = request.user
-    return render(request, "events/forum_hosts.html", {
-        "rotation": selectors.forum_host_rotation_visible_to(user=user),
-        "may_adopt": can_manage_forum(user)})
-
-
-@require_POST
-@access_rule("login: can_manage_forum; forum_edition_create")
-def forum_host_adopt(request):
-    user = request.user
-    if not can_manage_forum(user):
-        raise PermissionDenied
-    form = AdoptHostForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a year and a member city."))
-        return redirect("events:forum_hosts")
-    try:
-        edition = services.forum_edition_create(actor=user, **form.cleaned_data)
-    except (ValidationError, ConflictError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
-        return redirect("events:forum_hosts")
-    messages.success(request, _("%(city)s hosts the Expertenforum %(year)s.") % {
-        "city": edition.host_organisation.name, "year": edition.year})
-    return redirect(edition)
 
 
 # --- iCalendar --------------------------------------------------------------------------

@@ -5,11 +5,11 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intranet.accounts.models import Organisation, OrganisationKind, Role
+from intranet.accounts.models import Organisation, Role
 from intranet.accounts.selectors import person_list_visible_to
 from intranet.core.widgets import LightSelect
 
-from .models import Audience, Kind
+from ..models import Audience, Kind
 
 AUDIENCE_CHOICES = [
     (Audience.EVERYONE, _("Everyone on the platform")),
@@ -126,12 +126,3 @@ class EventForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Note to the participants"), max_length=300,
                              required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class AdoptHostForm(forms.Form):
-    """A suggestion of the host rotation taken over: a year and a member city."""
-
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    host_organisation = forms.ModelChoiceField(
-        label=_("Host city"), to_field_name="slug",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY))

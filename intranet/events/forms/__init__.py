@@ -1,0 +1,21 @@
+"""Forms of the events: they parse input; the services decide and write.
+
+One module per concern; everything is importable from here.
+"""
+
+from .event import (
+    AUDIENCE_CHOICES,
+    CalendarFilterForm,
+    CancelForm,
+    DateTimeLocalInput,
+    EventForm,
+    PeopleField,
+)
+from .forum import (
+    AdoptHostForm,
+)
+
+__all__ = [
+    "AUDIENCE_CHOICES", "AdoptHostForm", "CalendarFilterForm", "CancelForm",
+    "DateTimeLocalInput", "EventForm", "PeopleField",
+]

@@ -1,0 +1,39 @@
+"""Every read of events that depends on the viewer.
+
+One module per concern; everything is importable from here.
+"""
+
+from .event import (
+    FEED_PAST_DAYS,
+    calendar_visible_to,
+    event_list_visible_to,
+    event_with_counts,
+    events_hidden_from,
+    events_of,
+    feed_events_visible_to,
+    networks_for_meetings_of,
+    organisers_of,
+    participants_of,
+    registration_of,
+    reminder_registrations,
+    waitlist_position,
+    with_counts,
+)
+from .forum import (
+    SUGGESTED_YEARS,
+    HostRotation,
+    HostRow,
+    forum_edition_list_visible_to,
+    forum_host_rotation_visible_to,
+    host_rotation_order,
+    host_suggestions,
+)
+
+__all__ = [
+    "FEED_PAST_DAYS", "HostRotation", "HostRow", "SUGGESTED_YEARS", "calendar_visible_to",
+    "event_list_visible_to", "event_with_counts", "events_hidden_from", "events_of",
+    "feed_events_visible_to", "forum_edition_list_visible_to",
+    "forum_host_rotation_visible_to", "host_rotation_order", "host_suggestions",
+    "networks_for_meetings_of", "organisers_of", "participants_of", "registration_of",
+    "reminder_registrations", "waitlist_position", "with_counts",
+]
