@@ -12,8 +12,20 @@ from .event import (
     RegistrationStatus,
 )
 from .forum import ForumEdition
+from .records import (
+    CLOSED_DECISION_STATUSES,
+    AgendaItem,
+    AgendaSlide,
+    AgendaStatus,
+    Decision,
+    DecisionStatus,
+    EventTask,
+    Minutes,
+)
 
 __all__ = [
     "ACTIVE_STATUSES", "Audience", "AudienceRole", "Event", "ForumEdition", "Kind",
     "Registration", "RegistrationStatus",
+    "AgendaItem", "AgendaSlide", "AgendaStatus", "CLOSED_DECISION_STATUSES", "Decision",
+    "DecisionStatus", "EventTask", "Minutes",
 ]

@@ -58,6 +58,9 @@ class Event(models.Model):
     registration_deadline = models.DateTimeField(_("registration deadline"), null=True,
                                                  blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Until when agenda items may be proposed (the department-heads meeting).
+    proposal_deadline = models.DateTimeField(_("deadline for agenda proposals"), null=True,
+                                             blank=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -93,6 +96,9 @@ class Event(models.Model):
         if self.registration_deadline and self.start and self.registration_deadline > self.start:
             errors["registration_deadline"] = _(
                 "The registration deadline must not be after the start.")
+        if self.proposal_deadline and self.start and self.proposal_deadline > self.start:
+            errors["proposal_deadline"] = _(
+                "The deadline for proposals must not be after the start.")
         if self.capacity is not None and self.capacity < 1:
             errors["capacity"] = _("An event needs at least one place.")
         if self.kind == Kind.NETWORK and self.network_id is None:
