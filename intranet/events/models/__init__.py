@@ -12,6 +12,14 @@ from .event import (
     RegistrationStatus,
 )
 from .forum import ForumEdition
+from .open_space import (
+    OpenSpaceInterest,
+    OpenSpaceRoom,
+    OpenSpaceSession,
+    OpenSpaceSlot,
+    forum_has_begun,
+    forum_is_over,
+)
 from .records import (
     CLOSED_DECISION_STATUSES,
     AgendaItem,
@@ -28,4 +36,6 @@ __all__ = [
     "Registration", "RegistrationStatus",
     "AgendaItem", "AgendaSlide", "AgendaStatus", "CLOSED_DECISION_STATUSES", "Decision",
     "DecisionStatus", "EventTask", "Minutes",
+    "OpenSpaceInterest", "OpenSpaceRoom", "OpenSpaceSession", "OpenSpaceSlot",
+    "forum_has_begun", "forum_is_over",
 ]
