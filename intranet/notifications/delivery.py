@@ -143,17 +143,27 @@ def _claim_waiting(waiting) -> list[Notification]:
 
 
 def _prefetch_for_visibility(people, rows_of) -> None:
-    """Two queries for the whole batch: the cities of the posts and the people's grants on
-    the networks concerned. The checks that follow then run without a query."""
+    """A fixed number of queries for the whole batch: the cities of the posts, whom the
+    events reach, and the people's grants on the networks concerned. The checks that follow
+    then run without a query."""
     from networks.permissions import prefetch_grants
 
-    posts = [row.post for rows in rows_of.values() for row in rows if row.post_id]
-    prefetch_related_objects(posts, "cities")
+    rows = [row for rows in rows_of.values() for row in rows]
+    prefetch_related_objects([row.post for row in rows if row.post_id], "cities")
+    prefetch_related_objects([row.event for row in rows if row.event_id], *EVENT_AUDIENCE)
     prefetch_grants({
         person: {network_id for row in rows_of[person.pk]
-                 for network_id in (row.network_id, row.post.network_id if row.post else None)
-                 if network_id}
+                 for network_id in _networks_concerned(row) if network_id}
         for person in people})
+
+
+# What can_view_event reads of an event besides the network: prefetched for a digest.
+EVENT_AUDIENCE = ("organisers", "audience_roles", "audience_cities", "audience_people")
+
+
+def _networks_concerned(row: Notification) -> tuple:
+    return (row.network_id, row.post.network_id if row.post else None,
+            row.event.network_id if row.event else None)
 
 
 def _digest_items(person, rows) -> list[Notification]:
