@@ -11,7 +11,7 @@ from .event import (
     Registration,
     RegistrationStatus,
 )
-from .forum import ForumEdition
+from .forum import PHOTO_TYPES, ForumEdition, ForumPhoto
 from .open_space import (
     OpenSpaceInterest,
     OpenSpaceRoom,
@@ -39,3 +39,5 @@ __all__ = [
     "OpenSpaceInterest", "OpenSpaceRoom", "OpenSpaceSession", "OpenSpaceSlot",
     "forum_has_begun", "forum_is_over",
 ]
+# The forum's planning: the gallery.
+__all__ += ["PHOTO_TYPES", "ForumPhoto"]

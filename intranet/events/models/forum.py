@@ -1,5 +1,7 @@
 """The Expertenforum: one edition a year, hosted by a member city in turn."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -64,3 +66,48 @@ class ForumEdition(models.Model):
             errors["event"] = _("Link an event of the kind Expertenforum.")
         if errors:
             raise ValidationError(errors)
+
+
+PHOTO_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
+               "WEBP": ("image/webp", "webp")}
+
+
+def forum_photo_path(instance, filename):
+    # Never a public media URL: the photos live under a private folder and go out through a
+    # view that checks who asks. The stored name is ours, not the uploader's.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/forum/{instance.edition.year}/{uuid.uuid4().hex}.{suffix}"
+
+
+class ForumPhoto(models.Model):
+    """A photo of an edition ("Eindrücke"): re-encoded on upload (no metadata, at most
+    ``FORUM_PHOTO_MAX_SIDE`` pixels a side) with a thumbnail, and a caption that is also
+    the text for those who cannot see it."""
+
+    edition = models.ForeignKey(ForumEdition, verbose_name=_("Expertenforum"),
+                                on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=forum_photo_path, max_length=300)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=forum_photo_path, max_length=300)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=300, help_text=_(
+        "What the photo shows, for everyone who cannot see it."))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("photo of the Expertenforum")
+        verbose_name_plural = _("photos of the Expertenforum")
+
+    def __str__(self):
+        return self.caption
+
+    def get_absolute_url(self):
+        return reverse("events:forum_photo", args=[self.edition.year, self.pk, "gross"])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("events:forum_photo", args=[self.edition.year, self.pk, "klein"])

@@ -229,6 +229,10 @@ class EventTask(models.Model):
             models.CheckConstraint(
                 condition=models.Q(event__isnull=False) | models.Q(forum_edition__isnull=False),
                 name="event_task_has_a_home"),
+            # A forum's plan has each standard step once: planning again adds none twice.
+            models.UniqueConstraint(
+                fields=["forum_edition", "step"], condition=~models.Q(step=""),
+                name="event_task_one_step_per_forum"),
         ]
 
     def __str__(self):
