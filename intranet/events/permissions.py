@@ -125,3 +125,57 @@ def access_forum_edition(user, year):
     if edition is None:
         raise not_found()
     return edition
+
+
+# --- Open space of the Expertenforum ----------------------------------------------------
+
+def open_space_is_open(edition) -> bool:
+    """Proposals and interest are taken until the forum is over (the marketplace of an
+    open space runs on its first morning too)."""
+    from .models import forum_is_over
+
+    return not forum_is_over(edition)
+
+
+def can_propose_session(user, edition) -> bool:
+    """Everyone who may see the forum brings their questions, while it is not over."""
+    return can_view_forum(user) and open_space_is_open(edition)
+
+
+def can_mark_interest(user, session) -> bool:
+    return can_view_forum(user) and open_space_is_open(session.edition)
+
+
+def can_schedule_sessions(user, edition) -> bool:
+    """The organisers define rooms and slots and place the sessions."""
+    return can_view_forum(user) and can_manage_forum(user)
+
+
+def can_edit_session(user, session) -> bool:
+    """Its proposer or host until the programme is fixed (the session is placed or the
+    forum over); the organisers always."""
+    if not can_view_forum(user):
+        return False
+    if can_manage_forum(user):
+        return True
+    own = user.pk in (session.proposed_by_id, session.host_id)
+    return own and not session.is_scheduled and open_space_is_open(session.edition)
+
+
+def can_write_results(user, session) -> bool:
+    """Its host or an organiser, once the forum has begun."""
+    from .models import forum_has_begun
+
+    return (can_view_forum(user) and forum_has_begun(session.edition)
+            and (session.host_id == user.pk or can_manage_forum(user)))
+
+
+def access_open_space_session(user, edition, pk):
+    """A session of that edition, or the one 404."""
+    from .selectors import open_space_sessions_visible_to
+
+    session = open_space_sessions_visible_to(user=user, edition=edition).filter(
+        pk=pk).first()
+    if session is None:
+        raise not_found()
+    return session

@@ -14,8 +14,19 @@ from .event import (
 from .forum import (
     AdoptHostForm,
 )
+from .open_space import (
+    PlaceForm,
+    ResultsForm,
+    RoomForm,
+    SessionProposalForm,
+    SlotForm,
+)
 
 __all__ = [
     "AUDIENCE_CHOICES", "AdoptHostForm", "CalendarFilterForm", "CancelForm",
     "DateTimeLocalInput", "EventForm", "PeopleField",
+]
+# The open space of the Expertenforum.
+__all__ += [
+    "PlaceForm", "ResultsForm", "RoomForm", "SessionProposalForm", "SlotForm",
 ]

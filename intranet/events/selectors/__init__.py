@@ -28,6 +28,16 @@ from .forum import (
     host_rotation_order,
     host_suggestions,
 )
+from .open_space import (
+    Conflict,
+    Programme,
+    ProgrammeRow,
+    open_space_programme_visible_to,
+    open_space_results_of,
+    open_space_sessions_visible_to,
+    programme_conflicts,
+    session_conflicts,
+)
 
 __all__ = [
     "FEED_PAST_DAYS", "HostRotation", "HostRow", "SUGGESTED_YEARS", "calendar_visible_to",
@@ -36,4 +46,10 @@ __all__ = [
     "forum_host_rotation_visible_to", "host_rotation_order", "host_suggestions",
     "networks_for_meetings_of", "organisers_of", "participants_of", "registration_of",
     "reminder_registrations", "waitlist_position", "with_counts",
+]
+# The open space of the Expertenforum.
+__all__ += [
+    "Conflict", "Programme", "ProgrammeRow", "open_space_programme_visible_to",
+    "open_space_results_of", "open_space_sessions_visible_to", "programme_conflicts",
+    "session_conflicts",
 ]

@@ -19,9 +19,28 @@ from .event import (
 from .forum import (
     forum_edition_create,
 )
+from .open_space import (
+    open_space_interest_toggle,
+    open_space_room_create,
+    open_space_room_delete,
+    open_space_session_propose,
+    open_space_session_results,
+    open_space_session_schedule,
+    open_space_session_update,
+    open_space_session_withdraw,
+    open_space_slot_create,
+    open_space_slot_delete,
+)
 
 __all__ = [
     "EDITABLE_FIELDS", "NOTICEABLE_FIELDS", "REMINDER_WINDOWS", "attendance_record",
     "event_cancel", "event_create", "event_reminders_send", "event_update",
     "forum_edition_create", "registration_cancel", "registration_create", "reminder_key",
+]
+# The open space of the Expertenforum.
+__all__ += [
+    "open_space_interest_toggle", "open_space_room_create", "open_space_room_delete",
+    "open_space_session_propose", "open_space_session_results",
+    "open_space_session_schedule", "open_space_session_update",
+    "open_space_session_withdraw", "open_space_slot_create", "open_space_slot_delete",
 ]
