@@ -12,6 +12,7 @@ from intranet.core import health
 from intranet.core import views as core_views
 from intranet.core.search_api import SearchView
 from intranet.events import views as event_views
+from intranet.steering import views as steering_views
 from knowledge.views import library_media
 
 
@@ -50,7 +51,8 @@ urlpatterns = [
     path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
     path("impressum/", core_views.imprint, name="imprint"),
     path("sprache/", core_views.set_language, name="set_language"),
-    path("steuerung/protokoll/", core_views.audit_log, name="audit_log"),
+    path("steuerung/protokoll/", steering_views.audit_log, name="audit_log"),
+    path("steuerung/", include("intranet.steering.urls")),
     path("suche/", core_views.search, name="search"),
     path("", include("intranet.accounts.urls")),
     path("netzwerke/", include("networks.urls")),

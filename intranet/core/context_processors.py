@@ -3,7 +3,7 @@ from functools import cache
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import can_view_audit_log
+from .permissions import can_view_steering
 
 # Each entry: (url name, label, prefix that marks it current, who sees it).
 NAVIGATION = [
@@ -14,7 +14,7 @@ NAVIGATION = [
     ("/wissen/", _("Library"), "/wissen/", None),  # Wagtail's page tree: a path, no name
     ("people", _("People"), "/personen/", None),
     ("organisations", _("Cities"), "/staedte/", None),
-    ("audit_log", _("Steering"), "/steuerung/", can_view_audit_log),
+    ("steering:dashboard", _("Steering"), "/steuerung/", can_view_steering),
 ]
 
 

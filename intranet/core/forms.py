@@ -10,6 +10,7 @@ from .widgets import FlatChoices, LightSelect
 class AuditFilterForm(forms.Form):
     actor = forms.IntegerField(label=_("Person (id)"), required=False, min_value=1,
                                widget=forms.HiddenInput)
+    person = forms.CharField(label=_("Person"), required=False, max_length=100)
     organisation = forms.ChoiceField(label=_("City or organisation"), required=False,
                                      widget=LightSelect)
     action = forms.ChoiceField(label=_("Action"), required=False, widget=LightSelect)

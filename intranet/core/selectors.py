@@ -9,6 +9,7 @@ def audit_entries_visible_to(
     *,
     user,
     actor_id: int | None = None,
+    actor_name: str = "",
     organisation_slug: str = "",
     action: str = "",
     date_from: date | None = None,
@@ -21,6 +22,8 @@ def audit_entries_visible_to(
     entries = AuditEntry.objects.select_related("actor_organisation")
     if actor_id:
         entries = entries.filter(actor_id=actor_id)
+    if actor_name:
+        entries = entries.filter(actor_label__icontains=actor_name)
     if organisation_slug:
         entries = entries.filter(actor_organisation__slug=organisation_slug)
     if action:

@@ -1,7 +1,6 @@
 from collections import Counter
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,12 +13,8 @@ from intranet.accounts.permissions import can_invite
 from networks import selectors as network_selectors
 from networks.permissions import can_found_network
 
-from . import selectors
 from .access import PUBLIC, access_rule
-from .exports import csv_response
-from .forms import AuditFilterForm, SearchForm
-from .paging import open_ended_page
-from .permissions import can_view_audit_log
+from .forms import SearchForm
 from .search import SearchUnavailable, search_visible_to, snippet
 from .search_facets import FacetValue, facets_of
 
@@ -66,51 +61,6 @@ def imprint(request):
 def set_language(request):
     """Django's language switch; open to all so the sign-in page can switch too."""
     return i18n.set_language(request)
-
-
-AUDIT_CSV_LIMIT = 50_000
-
-
-@access_rule("login: can_view_audit_log")
-def audit_log(request):
-    if not can_view_audit_log(request.user):
-        raise PermissionDenied
-    form = AuditFilterForm(
-        request.GET or None,
-        organisations=account_selectors.organisation_choices_visible_to(user=request.user),
-        actions=selectors.audit_actions(),
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries_visible_to(
-        user=request.user,
-        actor_id=filters.get("actor"),
-        organisation_slug=filters.get("organisation", ""),
-        action=filters.get("action", ""),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    if request.GET.get("format") == "csv":
-        return _audit_csv(selectors.without_hidden_targets(
-            user=request.user, entries=entries[:AUDIT_CSV_LIMIT]))
-    page = open_ended_page(entries, request.GET.get("page"), per_page=50)
-    page.object_list = selectors.without_hidden_targets(user=request.user,
-                                                        entries=page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/audit_log.html", {
-        "form": form, "page": page, "query": query.urlencode()})
-
-
-def _audit_csv(entries):
-    header = [_("Time"), _("Person"), _("City or organisation"), _("Action"), _("Object"),
-              _("Details")]
-    rows = (
-        [entry.created_at.isoformat(), entry.actor_label,
-         entry.actor_organisation.name if entry.actor_organisation else "",
-         entry.action, entry.target_label, entry.data]
-        for entry in entries
-    )
-    return csv_response("protokoll.csv", header, rows)
 
 
 def error_404(request, exception=None):

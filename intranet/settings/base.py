@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "intranet.accounts",
     "intranet.notifications",
     "intranet.events",
+    "intranet.steering",
     "networks",
     "board",
     "knowledge",
@@ -296,8 +297,13 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly; each reminder window is a day wide and every reminder is written once.
     "event-reminders": {"task": "intranet.events.tasks.send_event_reminders",
                         "schedule": crontab(minute=5)},
+    # The activity chart of process steering reads these; yesterday is counted at night.
+    "steering-daily-figures": {"task": "intranet.steering.tasks.store_daily_figures",
+                               "schedule": crontab(hour=2, minute=30)},
 }
 IDEA_STALE_DAYS = int(env("IDEA_STALE_DAYS", "120"))
+# A network with no activity for this many days is on steering's attention list.
+STEERING_QUIET_DAYS = int(env("STEERING_QUIET_DAYS", "60"))
 
 # --- Search (DESIGN §4) -----------------------------------------------------------------
 SEARCH_URL = env("SEARCH_URL")

@@ -1,0 +1,398 @@
+"""Every figure process steering reads: counts from aggregate queries only.
+
+Each figure is one ``GROUP BY`` over its table (members per network, posts per network …),
+merged here in Python by key, so the dashboard runs the same number of queries for five
+networks and for five thousand: no query per row. Confidential networks take part in every
+count; their names, titles and texts never leave this module for someone who may not see
+them (DESIGN §3.6): such a network is "Confidential network no. <id>".
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from board.models import Comment, Post
+from intranet.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
+from intranet.core.models import AuditEntry
+from intranet.events.models import Event, Kind, Registration
+from knowledge.models import LibraryPage
+from networks.models import MemberRole, Membership, MemberState, Network, Status, Task, TaskState
+from networks.selectors import network_ids_member_of
+
+from .models import DailyFigure
+from .permissions import can_see_network_name
+
+ACTIVE_PEOPLE_DAYS = 90
+ATTENDED_DAYS = 365
+ACTIVITY_MONTHS = 24
+
+
+def confidential_label(pk: int) -> str:
+    return _("Confidential network no. %(id)s") % {"id": pk}
+
+
+@dataclass
+class NetworkRow:
+    pk: int
+    label: str
+    url: str  # empty when the person may not open the network's page
+    named: bool  # False: a confidential network shown by its number only
+    visibility: str
+    status: str
+    founded_at: datetime.datetime
+    ended_at: datetime.datetime | None
+    age_days: int = 0
+    members: int = 0
+    cities: int = 0
+    active_leads: int = 0
+    posts_30: int = 0
+    posts_90: int = 0
+    comments_30: int = 0
+    comments_90: int = 0
+    tasks_open: int = 0
+    tasks_overdue: int = 0
+    tasks_done: int = 0
+    meetings: int = 0
+    results: int = 0
+    last_activity: datetime.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.DISSOLVED
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def visibility_label(self) -> str:
+        from networks.models import Visibility
+
+        return str(Visibility(self.visibility).label)
+
+    @property
+    def quiet_days(self) -> int:
+        return (timezone.now() - self.last_activity).days if self.last_activity else 0
+
+
+@dataclass
+class CityRow:
+    pk: int
+    slug: str
+    name: str
+    people: int = 0
+    active_people: int = 0
+    coordinators: int = 0
+    networks: int = 0
+    events_attended: int = 0
+    posts: int = 0
+
+    @property
+    def url(self) -> str:
+        return reverse("organisation_detail", args=[self.slug])
+
+
+@dataclass
+class Attention:
+    quiet: list[NetworkRow] = field(default_factory=list)
+    leaderless: list[NetworkRow] = field(default_factory=list)
+    cities_without_coordinator: list[CityRow] = field(default_factory=list)
+    cities_without_network: list[CityRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (len(self.quiet) + len(self.leaderless) + len(self.cities_without_coordinator)
+                + len(self.cities_without_network))
+
+
+@dataclass
+class Matrix:
+    """City × network participation: ``cells[i][j]`` members of city j in network i."""
+
+    cities: list[CityRow]
+    networks: list[NetworkRow]
+    cells: list[list[int]]
+    maximum: int
+
+
+@dataclass
+class Dashboard:
+    now: datetime.datetime
+    quiet_days: int
+    networks: list[NetworkRow]
+    cities: list[CityRow]
+    attention: Attention
+    matrix: Matrix
+    lifecycle: list[dict]
+    activity: list[dict]
+    activity_as_of: datetime.datetime | None
+
+
+def _by(rows, key: str) -> dict:
+    return {row.pop(key): row for row in rows}
+
+
+# --- Per network ------------------------------------------------------------------------
+
+def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
+    """Every network with its figures: ten aggregate queries, whatever the number."""
+    today = timezone.localdate(now)
+    since_30, since_90 = now - datetime.timedelta(days=30), now - datetime.timedelta(days=90)
+    visible_ids = set(network_ids_member_of(user=user))
+    networks = Network.objects.order_by("name", "pk").values(
+        "pk", "slug", "name", "visibility", "status", "founded_at", "ended_at",
+        "last_activity_at")
+    active = Membership.objects.filter(state=MemberState.ACTIVE, user__is_active=True)
+    members = _by(active.order_by().values("network_id").annotate(
+        members=Count("pk"),
+        leads=Count("pk", filter=Q(role=MemberRole.LEAD))), "network_id")
+    cities = _by(active.filter(user__organisation__kind=OrganisationKind.MUNICIPALITY)
+                 .order_by().values("network_id")
+                 .annotate(cities=Count("user__organisation", distinct=True)), "network_id")
+    posts = _by(Post.objects.filter(network__isnull=False, hidden_at__isnull=True)
+                .order_by().values("network_id").annotate(
+                    last=Max("created_at"),
+                    p30=Count("pk", filter=Q(created_at__gte=since_30)),
+                    p90=Count("pk", filter=Q(created_at__gte=since_90))), "network_id")
+    comments = _by(Comment.objects.filter(post__network__isnull=False, hidden_at__isnull=True)
+                   .order_by().values("post__network_id").annotate(
+                       last=Max("created_at"),
+                       c30=Count("pk", filter=Q(created_at__gte=since_30)),
+                       c90=Count("pk", filter=Q(created_at__gte=since_90))), "post__network_id")
+    not_done = ~Q(state=TaskState.DONE)
+    tasks = _by(Task.objects.order_by().values("network_id").annotate(
+        open=Count("pk", filter=not_done),
+        overdue=Count("pk", filter=not_done & Q(due__lt=today)),
+        done=Count("pk", filter=Q(state=TaskState.DONE))), "network_id")
+    meetings = _by(Event.objects.filter(kind=Kind.NETWORK, network__isnull=False, end__lte=now,
+                                        cancelled_at__isnull=True)
+                   .order_by().values("network_id").annotate(n=Count("pk"), last=Max("end")),
+                   "network_id")
+    results = _by(LibraryPage.objects.live().filter(network__isnull=False)
+                  .order_by().values("network_id").annotate(n=Count("pk")), "network_id")
+
+    named_rows, numbered_rows = [], []
+    for network in networks:
+        pk = network["pk"]
+        row = _network_row(network, visible_ids)
+        row.age_days = (now - network["founded_at"]).days
+        row.members = members.get(pk, {}).get("members", 0)
+        row.active_leads = members.get(pk, {}).get("leads", 0)
+        row.cities = cities.get(pk, {}).get("cities", 0)
+        post, comment = posts.get(pk, {}), comments.get(pk, {})
+        row.posts_30, row.posts_90 = post.get("p30", 0), post.get("p90", 0)
+        row.comments_30, row.comments_90 = comment.get("c30", 0), comment.get("c90", 0)
+        task = tasks.get(pk, {})
+        row.tasks_open, row.tasks_overdue = task.get("open", 0), task.get("overdue", 0)
+        row.tasks_done = task.get("done", 0)
+        row.meetings = meetings.get(pk, {}).get("n", 0)
+        row.results = results.get(pk, {}).get("n", 0)
+        row.last_activity = max(moment for moment in (
+            network["last_activity_at"], post.get("last"), comment.get("last"),
+            meetings.get(pk, {}).get("last")) if moment is not None)
+        (named_rows if row.named else numbered_rows).append(row)
+    # Numbered ones after the named, by number: their place in the alphabet says nothing.
+    return named_rows + sorted(numbered_rows, key=lambda row: row.pk)
+
+
+def _network_row(network: dict, visible_ids) -> NetworkRow:
+    probe = Network(pk=network["pk"], visibility=network["visibility"])
+    named = can_see_network_name(probe, visible_ids=visible_ids)
+    return NetworkRow(
+        pk=network["pk"], named=named,
+        label=network["name"] if named else confidential_label(network["pk"]),
+        url=reverse("networks:detail", args=[network["slug"]]) if named else "",
+        visibility=network["visibility"], status=network["status"],
+        founded_at=network["founded_at"], ended_at=network["ended_at"])
+
+
+# --- Per city ---------------------------------------------------------------------------
+
+def city_rows(*, since_people: datetime.datetime, period_start: datetime.datetime,
+              period_end: datetime.datetime, network_ids_of_city: dict) -> list[CityRow]:
+    """The member cities with people, coordinators, events attended and posts in the
+    period; ``network_ids_of_city`` (from the participation pairs) gives their networks."""
+    cities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by(
+        "name", "pk").values_list("pk", "slug", "name")
+    people = _by(User.objects.filter(is_active=True, organisation__isnull=False).order_by()
+                 .values("organisation_id").annotate(
+                     people=Count("pk"),
+                     active=Count("pk", filter=Q(last_login__gte=since_people)
+                                  | Q(last_seen_at__gte=since_people))), "organisation_id")
+    coordinators = dict(UserRole.objects.filter(
+        role=Role.COORDINATOR, user__is_active=True, user__organisation__isnull=False)
+        .order_by().values_list("user__organisation_id").annotate(n=Count("user", distinct=True)))
+    attended = dict(Registration.objects.filter(
+        attended=True, event__end__gte=period_start, event__end__lt=period_end,
+        user__organisation__isnull=False)
+        .order_by().values_list("user__organisation_id").annotate(n=Count("pk")))
+    posts = dict(Post.objects.filter(
+        created_at__gte=period_start, created_at__lt=period_end, hidden_at__isnull=True,
+        author_organisation__isnull=False)
+        .order_by().values_list("author_organisation_id").annotate(n=Count("pk")))
+    rows = []
+    for pk, slug, name in cities:
+        row = CityRow(pk=pk, slug=slug, name=name)
+        row.people = people.get(pk, {}).get("people", 0)
+        row.active_people = people.get(pk, {}).get("active", 0)
+        row.coordinators = coordinators.get(pk, 0)
+        row.networks = len(network_ids_of_city.get(pk, ()))
+        row.events_attended = attended.get(pk, 0)
+        row.posts = posts.get(pk, 0)
+        rows.append(row)
+    return rows
+
+
+def participation_pairs(*, network_filter: Q | None = None) -> dict[tuple[int, int], int]:
+    """(network id, city id) → active members of that city in that network: one query."""
+    pairs = Membership.objects.filter(
+        state=MemberState.ACTIVE, user__is_active=True,
+        user__organisation__kind=OrganisationKind.MUNICIPALITY)
+    if network_filter is not None:
+        pairs = pairs.filter(network_filter)
+    return {(network_id, city_id): n for network_id, city_id, n in pairs.order_by().values_list(
+        "network_id", "user__organisation_id").annotate(n=Count("pk"))}
+
+
+def build_matrix(networks: list[NetworkRow], cities: list[CityRow], pairs: dict) -> Matrix:
+    """Open networks by cities; the cell holds the number of members, shaded by it."""
+    shown = [row for row in networks if row.is_open]
+    cells = [[pairs.get((network.pk, city.pk), 0) for city in cities] for network in shown]
+    maximum = max((value for line in cells for value in line), default=0)
+    return Matrix(cities=cities, networks=shown, cells=cells, maximum=maximum)
+
+
+# --- Over time --------------------------------------------------------------------------
+
+def lifecycle_rows(networks: list[NetworkRow]) -> list[dict]:
+    """Per year: networks founded, dissolved and marked as continued."""
+    founded, dissolved = defaultdict(int), defaultdict(int)
+    for row in networks:
+        founded[timezone.localtime(row.founded_at).year] += 1
+        if row.status == Status.DISSOLVED and row.ended_at:
+            dissolved[timezone.localtime(row.ended_at).year] += 1
+    # "Continued" has no date on the network: the audit log says when it was decided.
+    continued = dict(AuditEntry.objects.filter(action="network.continue").order_by()
+                     .values_list(ExtractYear("created_at"))
+                     .annotate(n=Count("target_id", distinct=True)))
+    years = sorted({*founded, *dissolved, *continued})
+    if not years:
+        return []
+    return [{"year": year, "founded": founded.get(year, 0), "dissolved": dissolved.get(year, 0),
+             "continued": continued.get(year, 0)}
+            for year in range(years[0], years[-1] + 1)]
+
+
+def month_starts(today: datetime.date, months: int = ACTIVITY_MONTHS) -> list[datetime.date]:
+    first = today.replace(day=1)
+    starts = []
+    for _index in range(months):
+        starts.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return starts[::-1]
+
+
+def activity_rows(*, today: datetime.date) -> tuple[list[dict], datetime.datetime | None]:
+    """Posts, comments, new tasks and meetings per month over two years, from the stored
+    daily figures (one query), and when they were last counted."""
+    months = month_starts(today)
+    stored = (DailyFigure.objects.filter(day__gte=months[0]).order_by()
+              .annotate(month=TruncMonth("day")).values("month")
+              .annotate(posts=Sum("posts"), comments=Sum("comments"), tasks=Sum("tasks"),
+                        meetings=Sum("meetings"), as_of=Max("computed_at")))
+    by_month = {_as_date(row.pop("month")): row for row in stored}
+    as_of = max((row["as_of"] for row in by_month.values()), default=None)
+    rows = []
+    for start in months:
+        row = by_month.get(start, {})
+        figures = {name: row.get(name) or 0 for name in ("posts", "comments", "tasks",
+                                                           "meetings")}
+        rows.append({"month": start, **figures, "total": sum(figures.values())})
+    return rows, as_of
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def figures_of_day(day: datetime.date) -> dict[str, int]:
+    """What the nightly task stores for one day: four counts over that day's rows."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return {
+        "posts": Post.objects.filter(created_at__gte=start, created_at__lt=end,
+                                     hidden_at__isnull=True).count(),
+        "comments": Comment.objects.filter(created_at__gte=start, created_at__lt=end,
+                                           hidden_at__isnull=True).count(),
+        "tasks": Task.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        "meetings": Event.objects.filter(end__gte=start, end__lt=end,
+                                         cancelled_at__isnull=True).count(),
+    }
+
+
+def days_without_figures(*, first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    stored = set(DailyFigure.objects.filter(day__gte=first, day__lte=last)
+                 .values_list("day", flat=True))
+    days, day = [], first
+    while day <= last:
+        if day not in stored:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+# --- The whole picture ------------------------------------------------------------------
+
+def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_days: int,
+                 now: datetime.datetime) -> Attention:
+    quiet_since = now - datetime.timedelta(days=quiet_days)
+    open_networks = [row for row in networks if row.is_open]
+    return Attention(
+        quiet=sorted((row for row in open_networks if row.last_activity < quiet_since),
+                     key=lambda row: row.last_activity),
+        leaderless=[row for row in open_networks if row.active_leads == 0],
+        cities_without_coordinator=[city for city in cities if city.coordinators == 0],
+        cities_without_network=[city for city in cities if city.networks == 0],
+    )
+
+
+def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Dashboard:
+    """Everything on the steering page, for someone ``can_view_steering`` lets in."""
+    now = now or timezone.now()
+    networks = network_rows(user=user, now=now)
+    pairs = participation_pairs()
+    open_ids = {row.pk for row in networks if row.is_open}
+    network_ids_of_city = defaultdict(set)
+    for network_id, city_id in pairs:
+        if network_id in open_ids:
+            network_ids_of_city[city_id].add(network_id)
+    cities = city_rows(since_people=now - datetime.timedelta(days=ACTIVE_PEOPLE_DAYS),
+                       period_start=now - datetime.timedelta(days=ATTENDED_DAYS),
+                       period_end=now, network_ids_of_city=network_ids_of_city)
+    activity, as_of = activity_rows(today=timezone.localdate(now))
+    return Dashboard(
+        now=now, quiet_days=quiet_days, networks=networks, cities=cities,
+        attention=attention_of(networks, cities, quiet_days=quiet_days, now=now),
+        matrix=build_matrix(networks, cities, pairs),
+        lifecycle=lifecycle_rows(networks), activity=activity, activity_as_of=as_of)
+
+
+def network_for_steering(*, user, pk: int) -> tuple[Network, NetworkRow] | None:
+    """One network as steering may address it: the model (for the service) and its row
+    (for the page: its label, never a hidden name)."""
+    network = Network.objects.filter(pk=pk).first()
+    if network is None:
+        return None
+    visible_ids = set(network_ids_member_of(user=user)) if network.visibility == "confidential" \
+        else set()
+    row = _network_row({"pk": network.pk, "slug": network.slug, "name": network.name,
+                        "visibility": network.visibility, "status": network.status,
+                        "founded_at": network.founded_at, "ended_at": network.ended_at},
+                       visible_ids)
+    return network, row

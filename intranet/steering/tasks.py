@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task
+def store_daily_figures() -> int:
+    """Nightly (beat): yesterday's activity, and any day of the last two years not counted."""
+    from .services import daily_figures_catch_up
+
+    return daily_figures_catch_up()
