@@ -22,6 +22,12 @@ class EventsConfig(AppConfig):
             "registration.cancel": _("Registration for an event cancelled"),
             "registration.promote": _("Moved up from an event's waitlist"),
             "registration.attendance": _("Attendance of an event recorded"),
+            "forum_edition.update": _("Expertenforum edition changed"),
+            "forum_plan.create": _("Expertenforum planning steps created"),
+            "forum_plan.update": _("Expertenforum planning step changed"),
+            "forum_plan.shift": _("Expertenforum planning steps moved"),
+            "forum_photo.add": _("Photo added to an Expertenforum"),
+            "forum_photo.delete": _("Photo removed from an Expertenforum"),
         })
         _keep_the_index_in_step()
 

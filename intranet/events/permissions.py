@@ -127,6 +127,45 @@ def access_forum_edition(user, year):
     return edition
 
 
+# --- The forum's planning and its gallery --------------------------------------------------
+
+def can_view_forum_plan(user, steps) -> bool:
+    """The planning timeline: the service organisation, and whoever owns one of its steps
+    (``steps``: the plan's tasks, already read)."""
+    return can_manage_forum(user) or (
+        _active(user) and any(step.assignee_id == user.pk for step in steps))
+
+
+def can_work_on_forum_step(user, step) -> bool:
+    """Mark a step done or open again: its owner or the service organisation."""
+    return can_manage_forum(user) or (_active(user) and step.assignee_id == user.pk)
+
+
+def access_forum_step(user, edition, pk):
+    """A step of this edition's plan the person may work on, or the one 404 (steps are
+    not public: who may not see the plan gets the same answer as for a missing one)."""
+    from .models import EventTask
+
+    step = EventTask.objects.select_related("assignee").filter(
+        forum_edition=edition, pk=pk).first()
+    if step is None or not can_work_on_forum_step(user, step):
+        raise not_found()
+    step.forum_edition = edition
+    return step
+
+
+def access_forum_photo(user, edition, pk):
+    """A photo of a visible edition, or the one 404: the photos follow the forum."""
+    from .models import ForumPhoto
+
+    photo = ForumPhoto.objects.filter(edition=edition, pk=pk).first() \
+        if can_view_forum(user) else None
+    if photo is None:
+        raise not_found()
+    photo.edition = edition
+    return photo
+
+
 # --- Open space of the Expertenforum ----------------------------------------------------
 
 def open_space_is_open(edition) -> bool:

@@ -18,6 +18,20 @@ urlpatterns = [
     path("expertenforum/gastgeber/uebernehmen/", views.forum_host_adopt,
          name="forum_host_adopt"),
     path("expertenforum/<int:year>/", views.forum_detail, name="forum_detail"),
+    path("expertenforum/<int:year>/bearbeiten/", views.forum_edit, name="forum_edit"),
+    path("expertenforum/<int:year>/planung/", views.forum_plan_create, name="forum_plan_create"),
+    path("expertenforum/<int:year>/planung/verschieben/", views.forum_plan_shift,
+         name="forum_plan_shift"),
+    path("expertenforum/<int:year>/planung/<int:pk>/", views.forum_step_edit,
+         name="forum_step_edit"),
+    path("expertenforum/<int:year>/planung/<int:pk>/erledigt/", views.forum_step_done,
+         name="forum_step_done"),
+    path("expertenforum/<int:year>/eindruecke/neu/", views.forum_photo_add,
+         name="forum_photo_add"),
+    path("expertenforum/<int:year>/eindruecke/<int:pk>/<slug:size>/", views.forum_photo,
+         name="forum_photo"),
+    path("expertenforum/<int:year>/eindruecke/<int:pk>/entfernen/", views.forum_photo_delete,
+         name="forum_photo_delete"),
 ]
 
 # The open space of the Expertenforum: proposals, interest, the programme grid, results.

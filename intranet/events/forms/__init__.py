@@ -13,6 +13,11 @@ from .event import (
 )
 from .forum import (
     AdoptHostForm,
+    ForumEditionForm,
+    ForumPhotoForm,
+    ForumPlanForm,
+    ForumPlanShiftForm,
+    ForumStepForm,
 )
 from .open_space import (
     PlaceForm,
@@ -25,6 +30,11 @@ from .open_space import (
 __all__ = [
     "AUDIENCE_CHOICES", "AdoptHostForm", "CalendarFilterForm", "CancelForm",
     "DateTimeLocalInput", "EventForm", "PeopleField",
+]
+# The forum's planning: editing, the timeline, the gallery.
+__all__ += [
+    "ForumEditionForm", "ForumPhotoForm", "ForumPlanForm", "ForumPlanShiftForm",
+    "ForumStepForm"
 ]
 # The open space of the Expertenforum.
 __all__ += [

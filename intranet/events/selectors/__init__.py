@@ -24,9 +24,14 @@ from .forum import (
     HostRotation,
     HostRow,
     forum_edition_list_visible_to,
+    forum_events_linkable_to,
     forum_host_rotation_visible_to,
+    forum_photos_of,
+    forum_plan_of,
+    forum_planners,
     host_rotation_order,
     host_suggestions,
+    with_cover,
 )
 from .open_space import (
     Conflict,
@@ -46,6 +51,11 @@ __all__ = [
     "forum_host_rotation_visible_to", "host_rotation_order", "host_suggestions",
     "networks_for_meetings_of", "organisers_of", "participants_of", "registration_of",
     "reminder_registrations", "waitlist_position", "with_counts",
+]
+# The forum's planning: editing, the timeline, the gallery.
+__all__ += [
+    "forum_events_linkable_to", "forum_photos_of", "forum_plan_of", "forum_planners",
+    "with_cover"
 ]
 # The open space of the Expertenforum.
 __all__ += [

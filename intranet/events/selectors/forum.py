@@ -3,13 +3,14 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from intranet.accounts.models import Organisation, OrganisationKind
+from intranet.accounts.models import Organisation, OrganisationKind, User, UserRole
 
-from ..models import ForumEdition
+from ..models import Event, EventTask, ForumEdition, ForumPhoto, Kind
 from ..permissions import can_view_forum
+from .event import event_list_visible_to
 
 # --- Expertenforum ----------------------------------------------------------------------
 
@@ -79,3 +80,46 @@ def forum_host_rotation_visible_to(*, user, this_year: int | None = None) -> Hos
     this_year = this_year or timezone.localdate().year
     return HostRotation(order, host_suggestions(
         order, taken_years=[year for _city, year in hosted], from_year=this_year))
+
+
+def forum_events_linkable_to(*, user, edition: ForumEdition) -> QuerySet[Event]:
+    """The forum events the person may link to the edition as its registration: visible to
+    them, not cancelled, not another edition's; newest first."""
+    return (event_list_visible_to(user=user)
+            .filter(kind=Kind.FORUM, cancelled_at__isnull=True)
+            .filter(Q(forum_edition__isnull=True) | Q(forum_edition=edition))
+            .order_by("-start", "-pk"))
+
+
+# --- The planning timeline and the gallery ---------------------------------------------------
+
+def forum_plan_of(*, edition: ForumEdition) -> QuerySet[EventTask]:
+    """The steps of the edition's plan with their owners, earliest due first (who may see
+    them: ``can_view_forum_plan``)."""
+    return (EventTask.objects.filter(forum_edition=edition)
+            .select_related("assignee__organisation").order_by("due", "pk"))
+
+
+def forum_planners(*, edition: ForumEdition) -> QuerySet[User]:
+    """Who may own a step: the service organisation's active people, the host city's
+    coordinators, and whoever owns one already."""
+    service = UserRole.objects.filter(role="service").values("user_id")
+    coordinators = UserRole.objects.filter(
+        role="coordinator", user__organisation_id=edition.host_organisation_id).values("user_id")
+    owners = EventTask.objects.filter(forum_edition=edition, assignee__isnull=False).values(
+        "assignee_id")
+    return (User.objects.filter(is_active=True)
+            .filter(Q(pk__in=service) | Q(pk__in=coordinators) | Q(pk__in=owners))
+            .select_related("organisation").order_by("name", "pk"))
+
+
+def forum_photos_of(*, edition: ForumEdition) -> QuerySet[ForumPhoto]:
+    """The edition's photos in the order they were added (the edition is known: no join)."""
+    return ForumPhoto.objects.filter(edition=edition).order_by("uploaded_at", "pk")
+
+
+def with_cover(editions: QuerySet[ForumEdition]) -> QuerySet[ForumEdition]:
+    """``cover_id`` and ``cover_caption``: each edition's first photo, in the same query."""
+    first = ForumPhoto.objects.filter(edition=OuterRef("pk")).order_by("uploaded_at", "pk")
+    return editions.annotate(cover_id=Subquery(first.values("pk")[:1]),
+                             cover_caption=Subquery(first.values("caption")[:1]))

@@ -17,7 +17,18 @@ from .event import (
     reminder_key,
 )
 from .forum import (
+    FORUM_PLAN,
+    PlanStep,
     forum_edition_create,
+    forum_edition_update,
+    forum_photo_add,
+    forum_photo_delete,
+    forum_plan_create,
+    forum_plan_schedule,
+    forum_plan_shift,
+    forum_plan_step_done,
+    forum_plan_step_update,
+    photo_process,
 )
 from .open_space import (
     open_space_interest_toggle,
@@ -36,6 +47,12 @@ __all__ = [
     "EDITABLE_FIELDS", "NOTICEABLE_FIELDS", "REMINDER_WINDOWS", "attendance_record",
     "event_cancel", "event_create", "event_reminders_send", "event_update",
     "forum_edition_create", "registration_cancel", "registration_create", "reminder_key",
+]
+# The forum's planning: editing, the timeline, the gallery.
+__all__ += [
+    "FORUM_PLAN", "PlanStep", "forum_edition_update", "forum_photo_add",
+    "forum_photo_delete", "forum_plan_create", "forum_plan_schedule", "forum_plan_shift",
+    "forum_plan_step_done", "forum_plan_step_update", "photo_process"
 ]
 # The open space of the Expertenforum.
 __all__ += [

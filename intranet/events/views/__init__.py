@@ -20,9 +20,17 @@ from .event import (
 )
 from .forum import (
     forum_detail,
+    forum_edit,
     forum_host_adopt,
     forum_hosts,
     forum_list,
+    forum_photo,
+    forum_photo_add,
+    forum_photo_delete,
+    forum_plan_create,
+    forum_plan_shift,
+    forum_step_done,
+    forum_step_edit,
 )
 from .open_space import (
     open_space,
@@ -43,6 +51,11 @@ __all__ = [
     "BERLIN", "EVENTS_PER_PAGE", "calendar", "calendar_feed", "event_cancel", "event_create",
     "event_detail", "event_edit", "event_ics", "forum_detail", "forum_host_adopt",
     "forum_hosts", "forum_list", "participants", "participants_csv", "register", "unregister",
+]
+# The forum's planning: editing, the timeline, the gallery.
+__all__ += [
+    "forum_edit", "forum_photo", "forum_photo_add", "forum_photo_delete", "forum_plan_create",
+    "forum_plan_shift", "forum_step_done", "forum_step_edit",
 ]
 # The open space of the Expertenforum.
 __all__ += [
