@@ -140,8 +140,9 @@ def _by(rows, key: str) -> dict:
 
 # --- Per network ------------------------------------------------------------------------
 
-def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
-    """Every network with its figures: ten aggregate queries, whatever the number."""
+def network_rows(*, user, now: datetime.datetime, pairs: dict) -> list[NetworkRow]:
+    """Every network with its figures: nine aggregate queries, whatever the number;
+    ``pairs`` are the city × network pairs of ``participation_pairs``."""
     today = timezone.localdate(now)
     since_30, since_90 = now - datetime.timedelta(days=30), now - datetime.timedelta(days=90)
     visible_ids = set(network_ids_member_of(user=user))
@@ -152,9 +153,9 @@ def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
     members = _by(active.order_by().values("network_id").annotate(
         members=Count("pk"),
         leads=Count("pk", filter=Q(role=MemberRole.LEAD))), "network_id")
-    cities = _by(active.filter(user__organisation__kind=OrganisationKind.MUNICIPALITY)
-                 .order_by().values("network_id")
-                 .annotate(cities=Count("user__organisation", distinct=True)), "network_id")
+    cities = defaultdict(int)  # from the city × network pairs: no query of its own
+    for network_id, _city_id in pairs:
+        cities[network_id] += 1
     posts = _by(Post.objects.filter(network__isnull=False, hidden_at__isnull=True)
                 .order_by().values("network_id").annotate(
                     last=Max("created_at"),
@@ -184,7 +185,7 @@ def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
         row.age_days = (now - network["founded_at"]).days
         row.members = members.get(pk, {}).get("members", 0)
         row.active_leads = members.get(pk, {}).get("leads", 0)
-        row.cities = cities.get(pk, {}).get("cities", 0)
+        row.cities = cities.get(pk, 0)
         post, comment = posts.get(pk, {}), comments.get(pk, {})
         row.posts_30, row.posts_90 = post.get("p30", 0), post.get("p90", 0)
         row.comments_30, row.comments_90 = comment.get("c30", 0), comment.get("c90", 0)
@@ -365,8 +366,8 @@ def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_day
 def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Dashboard:
     """Everything on the steering page, for someone ``can_view_steering`` lets in."""
     now = now or timezone.now()
-    networks = network_rows(user=user, now=now)
     pairs = participation_pairs()
+    networks = network_rows(user=user, now=now, pairs=pairs)
     open_ids = {row.pk for row in networks if row.is_open}
     network_ids_of_city = defaultdict(set)
     for network_id, city_id in pairs:

@@ -1,0 +1,87 @@
+"""The dashboard is built from aggregate queries: as many for 500 networks as for 5."""
+
+import datetime
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from board.models import Audience, Comment, Post
+from networks.models import MemberRole, Membership, Network, Task, Visibility
+
+pytestmark = pytest.mark.django_db
+
+
+def _networks(count: int, lead, member) -> None:
+    now = timezone.now()
+    networks = Network.objects.bulk_create([
+        Network(slug=f"netz-{n}", name=f"Netz {n}", mandate="M", founded_at=now
+                - datetime.timedelta(days=n), last_activity_at=now - datetime.timedelta(days=n),
+                visibility=Visibility.CONFIDENTIAL if n % 5 == 0 else Visibility.OPEN)
+        for n in range(count)])
+    Membership.objects.bulk_create(
+        [Membership(network=n, user=lead, role=MemberRole.LEAD) for n in networks]
+        + [Membership(network=n, user=member) for n in networks])
+    posts = Post.objects.bulk_create([
+        Post(title="P", body="B", body_html="B", category="request", author=member,
+             author_organisation=member.organisation, audience=Audience.NETWORK, network=n)
+        for n in networks])
+    Comment.objects.bulk_create([Comment(post=p, author=lead, body="C", body_html="C")
+                                 for p in posts])
+    Task.objects.bulk_create([Task(network=n, title="T") for n in networks])
+
+
+def _queries(client) -> int:
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("steering:dashboard"))
+    assert response.status_code == 200
+    print(f"dashboard: {len(response.context['board'].networks)} networks, "
+          f"{len(queries)} queries, {(time.perf_counter() - started) * 1000:.0f} ms")
+    return len(queries)
+
+
+# session, user, roles, the city × network pairs (also the cities per network), the viewer's
+# own confidential networks, networks, members and leads per network, posts per network,
+# comments per network, tasks per network, meetings per network, results per network
+# (Wagtail's live pages), cities, people per city, coordinators per city, events attended
+# per city, posts per city, stored daily figures per month, continuations per year (audit
+# log), the header's unread notifications
+DASHBOARD_QUERIES = 20
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_dashboard_query_count_is_pinned(client_for, steering, lead, member, count,
+                                         django_assert_num_queries):
+    _networks(count, lead, member)
+    client = client_for(steering)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert client.get(reverse("steering:dashboard")).status_code == 200
+
+
+def test_dashboard_query_count_is_flat_from_5_to_500_networks(client_for, steering, lead,
+                                                              member):
+    client = client_for(steering)
+    _networks(5, lead, member)
+    few = _queries(client)
+    Network.objects.all().delete()
+    _networks(500, lead, member)
+    many = _queries(client)
+    assert few == many == DASHBOARD_QUERIES
+
+
+def test_csv_export_runs_the_same_queries_for_5_and_500_networks(client_for, steering, lead,
+                                                                  member):
+    client = client_for(steering)
+    _networks(5, lead, member)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("steering:export", args=["netzwerke"]))
+    Network.objects.all().delete()
+    _networks(500, lead, member)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(reverse("steering:export", args=["netzwerke"])).content.decode()
+    assert len(few) == len(many)
+    assert body.count("\n") == 501  # header and one line per network
