@@ -152,3 +152,160 @@ def seed_events() -> int:
         created.append(event)
 
     return len(created) + forum_count
+
+
+# --- Open space of the Expertenforum ----------------------------------------------------
+
+# Sessions of past editions: (title, question, results in Markdown). Each edition gets
+# three of them, in turn, so the history reads differently year by year.
+OPEN_SPACE_HISTORY = [
+    ("Starkregen: Wie warnen wir die Anwohner:innen rechtzeitig?",
+     "Sirenen, Warn-Apps, Lautsprecherwagen – was erreicht die Menschen in der Nacht?",
+     "## Ergebnisse\n\n- Warn-Apps allein reichen nicht: **Sirenen** bleiben nötig.\n"
+     "- Gute Erfahrungen mit Hausbesuchen in Senken (Essen, Bochum).\n"
+     "- Vorschlag: gemeinsame Textbausteine für Warnmeldungen im Netzwerk.\n"),
+    ("Hitzeaktionsplan: Wer macht was, wenn es 35 Grad werden?",
+     "Zuständigkeiten zwischen Gesundheitsamt, Ordnungsamt und Sozialdiensten.",
+     "## Ergebnisse\n\n1. Eine federführende Stelle benennen (meist Gesundheitsamt).\n"
+     "2. Liste der Einrichtungen mit vulnerablen Gruppen pflegen.\n"
+     "3. Hitzewarnungen des DWD automatisch weiterleiten.\n"),
+    ("Stadtbäume im Trockenstress: Gießen, Substrat, Artenwahl",
+     "Welche Arten haben sich bewährt, und wer gießt in den ersten drei Jahren?",
+     "## Ergebnisse\n\n- Zukunftsbäume: Silber-Linde, Zerr-Eiche, Amberbaum.\n"
+     "- Gießpatenschaften funktionieren, wenn die Stadt Wassersäcke stellt.\n"
+     "- Baumrigolen lohnen sich bei Neubau von Straßen.\n"),
+    ("Schwammstadt im Bestand: Wo fangen wir an?",
+     "Entsiegelung und Versickerung dort, wo schon alles gebaut ist.",
+     "## Ergebnisse\n\n- Schulhöfe und Parkplätze zuerst: große Flächen, ein Eigentümer.\n"
+     "- Förderung über das Landesprogramm kombinieren.\n"
+     "- Beispiel: Mulden-Rigolen-System an der Gesamtschule in Bottrop.\n"),
+    ("Gründächer fördern: Satzung oder Zuschuss?",
+     "Erfahrungen mit Gründachsatzungen und kommunalen Förderprogrammen.",
+     "## Ergebnisse\n\n- Satzung für Neubauten, **Zuschuss** für den Bestand.\n"
+     "- Gebührensplitting beim Niederschlagswasser schafft Anreize.\n"),
+    ("Starkregengefahrenkarten veröffentlichen – ja oder nein?",
+     "Sorge um Grundstückswerte gegen Recht auf Information.",
+     "## Ergebnisse\n\n- Alle Städte der Runde veröffentlichen oder wollen es.\n"
+     "- Mit Beratungsangebot und Hinweisen zur Eigenvorsorge begleiten.\n"),
+    ("Kühle Orte in der Stadt: Kirchen, Bibliotheken, Einkaufszentren",
+     "Wie machen wir kühle Räume bekannt und zugänglich?",
+     "## Ergebnisse\n\n- Gemeinsame Karte der kühlen Orte im Netzwerk.\n"
+     "- Öffnungszeiten an Hitzetagen verlängern.\n"),
+    ("Klimaanpassung in der Bauleitplanung verankern",
+     "Welche Festsetzungen halten vor Gericht?",
+     "## Ergebnisse\n\n- Dachbegrünung und Versickerung nach § 9 BauGB festsetzen.\n"
+     "- Checkliste Klimaanpassung für jeden Bebauungsplan.\n"),
+    ("Trinkbrunnen: Betrieb, Hygiene und Kosten",
+     "Was kostet ein Trinkbrunnen im Jahr, und wer ist verantwortlich?",
+     "## Ergebnisse\n\n- Betrieb durch die Stadtwerke hat sich bewährt.\n"
+     "- Laufende Kosten etwa 2.000–4.000 € im Jahr.\n"),
+]
+
+# Proposals for the coming edition: (title, question).
+OPEN_SPACE_PROPOSALS = [
+    ("Wie finanzieren wir Baumrigolen im Straßenbau?",
+     "Förderprogramme, Gebührenhaushalt oder Straßenbaubudget – was hat bei Ihnen geklappt?"),
+    ("Hitzeschutz in Kitas und Schulen",
+     "Verschattung, Lüftung, Trinkpausen: Erfahrungen aus dem letzten Sommer."),
+    ("Starkregen-Check für Hausbesitzer:innen",
+     "Beratung vor Ort: Wer bietet sie an, und wie wird sie angenommen?"),
+    ("Schwammstadt und Denkmalschutz",
+     "Entsiegelung auf historischen Plätzen – wie einigen wir uns mit dem Denkmalamt?"),
+    ("Klimaanpassung messbar machen",
+     "Welche Kennzahlen nutzen Sie für Berichte an Rat und Fördermittelgeber?"),
+    ("Gießwasser aus Zisternen statt Trinkwasser",
+     "Technik, Kosten und Erfahrungen der Grünflächenämter."),
+    ("Kommunikation: Klimaanpassung verständlich erklären",
+     "Wie erreichen wir Menschen, die keine Fachsprache sprechen?"),
+]
+
+OPEN_SPACE_ROOMS = ("Plenum", "Werkstatt 1", "Werkstatt 2")
+
+
+def _open_space_grid(service, edition, hours) -> tuple[list, list]:
+    from .services import open_space_room_create, open_space_slot_create
+
+    rooms = [open_space_room_create(actor=service, edition=edition, name=name,
+                                    capacity=60 if name == "Plenum" else 20)
+             for name in OPEN_SPACE_ROOMS]
+    slots = []
+    for day_offset, hour in hours:
+        day = edition.start_date + datetime.timedelta(days=day_offset)
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+        slots.append(open_space_slot_create(actor=service, edition=edition, starts_at=start,
+                                            ends_at=start + datetime.timedelta(minutes=90)))
+    return rooms, slots
+
+
+def _next_edition(service):
+    """The coming edition (the first not over yet); without one, next year's is adopted
+    from the host rotation's first suggestion, as the service organisation would."""
+    from .models import forum_is_over
+    from .selectors import forum_host_rotation_visible_to
+
+    for edition in ForumEdition.objects.order_by("year"):
+        if not forum_is_over(edition) and edition.start_date:
+            return edition
+    year = timezone.localdate().year + 1
+    if ForumEdition.objects.filter(year=year).exists():
+        return None
+    suggestions = forum_host_rotation_visible_to(user=service, this_year=year).suggestions
+    if not suggestions or suggestions[0][0] != year:
+        return None
+    start, end = _forum_days(year)
+    return forum_edition_create(
+        actor=service, year=year, host_organisation=suggestions[0][1].city,
+        theme="Hitze und Starkregen zusammen denken", start_date=start, end_date=end,
+        venue="Rathaus, Ratssaal und Sitzungsräume",
+        description="Zwei Tage Open Space: Sie bringen Ihre Fragen mit, die anderen ihre "
+                    "Erfahrungen.")
+
+
+def seed_open_space(service, people) -> int:
+    """Past editions' sessions with results, and the coming edition's proposals with
+    interest and a partly filled grid (idempotent: only while there is no session)."""
+    from .models import OpenSpaceSession, forum_has_begun
+    from .services import (
+        open_space_interest_toggle,
+        open_space_session_propose,
+        open_space_session_results,
+        open_space_session_schedule,
+    )
+
+    people = [person for person in people if person.pk != service.pk]
+    if OpenSpaceSession.objects.exists() or len(people) < 6:
+        return 0
+    created = 0
+    past = [edition for edition in ForumEdition.objects.order_by("year")
+            if edition.start_date and forum_has_begun(edition)]
+    for index, edition in enumerate(past):
+        rooms, slots = _open_space_grid(service, edition, [(0, 14), (1, 10)])
+        for number in range(3):
+            title, question, results = OPEN_SPACE_HISTORY[
+                (index * 3 + number) % len(OPEN_SPACE_HISTORY)]
+            host = people[(index * 3 + number) % len(people)]
+            session = OpenSpaceSession.objects.create(
+                edition=edition, title=title, description=question, host=host,
+                proposed_by=host, room=rooms[number], slot=slots[number % 2])
+            open_space_session_results(actor=service, session=session, results=results)
+            created += 1
+    edition = _next_edition(service)
+    if edition is None:
+        return created
+    rooms, slots = _open_space_grid(service, edition, [(0, 11), (0, 14), (1, 10)])
+    sessions = []
+    for index, (title, question) in enumerate(OPEN_SPACE_PROPOSALS):
+        proposer = people[index % len(people)]
+        session = open_space_session_propose(actor=proposer, edition=edition, title=title,
+                                             description=question)
+        session.edition = edition
+        # Interest falls off down the list: the first proposal interests the most people.
+        for person in people[index + 1:index + 1 + max(len(OPEN_SPACE_PROPOSALS) - index, 1)]:
+            open_space_interest_toggle(actor=person, session=session)
+        sessions.append(session)
+        created += 1
+    # The organisers have placed the three most wanted so far.
+    for number, session in enumerate(sessions[:3]):
+        open_space_session_schedule(actor=service, session=session, room=rooms[number],
+                                    slot=slots[number % len(slots)])
+    return created
