@@ -28,10 +28,10 @@ urlpatterns = [
          name="forum_step_done"),
     path("expertenforum/<int:year>/eindruecke/neu/", views.forum_photo_add,
          name="forum_photo_add"),
-    path("expertenforum/<int:year>/eindruecke/<int:pk>/<slug:size>/", views.forum_photo,
-         name="forum_photo"),
     path("expertenforum/<int:year>/eindruecke/<int:pk>/entfernen/", views.forum_photo_delete,
          name="forum_photo_delete"),
+    path("expertenforum/<int:year>/eindruecke/<int:pk>/<slug:size>/", views.forum_photo,
+         name="forum_photo"),
 ]
 
 # The open space of the Expertenforum: proposals, interest, the programme grid, results.

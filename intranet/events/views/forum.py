@@ -253,7 +253,9 @@ def forum_photo_add(request, year: int):
     form = ForumPhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.forum_photo_add(edition=edition, actor=user, **form.cleaned_data)
+            services.forum_photo_add(edition=edition, actor=user,
+                                     upload=form.cleaned_data["image"],
+                                     caption=form.cleaned_data["caption"])
         except ValidationError as error:
             copy_service_errors(form, error)
         except PermissionDenied as error:
