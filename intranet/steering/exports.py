@@ -66,6 +66,8 @@ def _attention(board):
         *([_("No city coordinator"), city.name, ""]
           for city in attention.cities_without_coordinator),
         *([_("In no network"), city.name, ""] for city in attention.cities_without_network),
+        *([_("Decision overdue"), f"{decision.reference} {decision.title}",
+           decision.overdue_since.isoformat()] for decision in attention.overdue_decisions),
     ]
     return header, rows
 

@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from board.models import Comment, Post
 from intranet.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
 from intranet.core.models import AuditEntry
-from intranet.events.models import Event, Kind, Registration
+from intranet.events.models import (
+    CLOSED_DECISION_STATUSES,
+    Decision,
+    Event,
+    EventTask,
+    Kind,
+    Registration,
+)
+from intranet.events.selectors import event_list_visible_to
 from knowledge.models import LibraryPage
 from networks.models import MemberRole, Membership, MemberState, Network, Status, Task, TaskState
 from networks.selectors import network_ids_member_of
@@ -104,11 +112,12 @@ class Attention:
     leaderless: list[NetworkRow] = field(default_factory=list)
     cities_without_coordinator: list[CityRow] = field(default_factory=list)
     cities_without_network: list[CityRow] = field(default_factory=list)
+    overdue_decisions: list = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return (len(self.quiet) + len(self.leaderless) + len(self.cities_without_coordinator)
-                + len(self.cities_without_network))
+                + len(self.cities_without_network) + len(self.overdue_decisions))
 
 
 @dataclass
@@ -350,8 +359,24 @@ def days_without_figures(*, first: datetime.date, last: datetime.date) -> list[d
 
 # --- The whole picture ------------------------------------------------------------------
 
+def overdue_decisions_visible_to(*, user, today: datetime.date) -> list[Decision]:
+    """Decisions of the department-heads meetings the person may see that are neither done
+    nor dropped while a follow-up task of theirs is past its due date: one query, oldest
+    due first (``overdue_since``: the earliest such due date)."""
+    late = Q(tasks__due__lt=today) & ~Q(tasks__state=TaskState.DONE)
+    return list(Decision.objects.filter(
+        event__kind=Kind.DEPARTMENT_HEADS,
+        event__in=event_list_visible_to(user=user).values("pk"),
+        pk__in=EventTask.objects.filter(decision__isnull=False, due__lt=today).exclude(
+            state=TaskState.DONE).values("decision_id"))
+        .exclude(status__in=CLOSED_DECISION_STATUSES)
+        .select_related("event")
+        .annotate(overdue_since=Min("tasks__due", filter=late))
+        .order_by("overdue_since", "pk"))
+
+
 def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_days: int,
-                 now: datetime.datetime) -> Attention:
+                 now: datetime.datetime, overdue_decisions=()) -> Attention:
     quiet_since = now - datetime.timedelta(days=quiet_days)
     open_networks = [row for row in networks if row.is_open]
     return Attention(
@@ -360,6 +385,7 @@ def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_day
         leaderless=[row for row in open_networks if row.active_leads == 0],
         cities_without_coordinator=[city for city in cities if city.coordinators == 0],
         cities_without_network=[city for city in cities if city.networks == 0],
+        overdue_decisions=list(overdue_decisions),
     )
 
 
@@ -379,7 +405,9 @@ def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None
     activity, as_of = activity_rows(today=timezone.localdate(now))
     return Dashboard(
         now=now, quiet_days=quiet_days, networks=networks, cities=cities,
-        attention=attention_of(networks, cities, quiet_days=quiet_days, now=now),
+        attention=attention_of(networks, cities, quiet_days=quiet_days, now=now,
+                               overdue_decisions=overdue_decisions_visible_to(
+                                   user=user, today=timezone.localdate(now))),
         matrix=build_matrix(networks, cities, pairs),
         lifecycle=lifecycle_rows(networks), activity=activity, activity_as_of=as_of)
 

@@ -82,3 +82,37 @@ def test_steering_may_end_an_open_network_itself_from_the_proposal(region, clien
     assert end_url in client_for(steering).get(url).content.decode()
     # Service staff may propose it but not end a network themselves.
     assert end_url not in client_for(service_staff).get(url).content.decode()
+
+
+def test_overdue_decisions_of_the_department_heads_meeting_are_listed(client_for, steering,
+                                                                     service_staff):
+    import datetime
+
+    from django.utils import timezone
+
+    from intranet.events.models import Decision, DecisionStatus, Event, EventTask, Kind
+
+    today = timezone.localdate()
+    start = timezone.now() - datetime.timedelta(days=120)
+    meeting = Event.objects.create(kind=Kind.DEPARTMENT_HEADS, title="Dezernentenrunde",
+                                   start=start, end=start + datetime.timedelta(hours=3))
+
+    def decision(number, *, status=DecisionStatus.OPEN, due_in_days=-10, task_done=False):
+        made = Decision.objects.create(event=meeting, number=number, title=f"Beschluss {number}",
+                                       status=status)
+        EventTask.objects.create(event=meeting, decision=made, title="Umsetzen",
+                                 due=today + datetime.timedelta(days=due_in_days),
+                                 state="done" if task_done else "open")
+        return made
+
+    late = decision(1)
+    decision(2, status=DecisionStatus.DONE)  # done: not behind
+    decision(3, due_in_days=10)  # its task is not due yet
+    decision(4, task_done=True)  # its late task is done
+    response = client_for(steering).get(reverse("steering:dashboard"))
+    listed = response.context["board"].attention.overdue_decisions
+    assert [d.pk for d in listed] == [late.pk]
+    assert listed[0].overdue_since == today - datetime.timedelta(days=10)
+    assert "Beschluss 1" in response.content.decode()
+    export = client_for(steering).get(reverse("steering:export", args=["aufmerksamkeit"]))
+    assert "Beschluss 1" in export.content.decode()
