@@ -457,6 +457,7 @@ def test_the_host_and_organisers_write_results_shown_safely_on_the_edition_page(
     assert response.status_code == 302
     session.refresh_from_db()
     assert "<strong>Hitzetelefon</strong>" in session.results_html
+    assert "<h4>Ergebnis</h4>" in session.results_html  # under the session's <h3>
     assert "<script>" not in session.results_html
     assert 'href="javascript' not in session.results_html
     assert session.results_by == member

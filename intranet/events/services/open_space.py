@@ -210,6 +210,15 @@ def open_space_session_schedule(*, actor, session: OpenSpaceSession,
 
 # --- Results --------------------------------------------------------------------------------
 
+def _shift_headings(html: str) -> str:
+    """The results sit under the session's <h3> on the edition page: their headings start
+    at <h4> (Markdown's # and ## become h4, ### h5, #### h6)."""
+    for level in (4, 3, 2):
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
+            f"</h{level}>", f"</h{level + 2}>")
+    return html
+
+
 @transaction.atomic
 def open_space_session_results(*, actor, session: OpenSpaceSession,
                                results: str) -> OpenSpaceSession:
@@ -221,7 +230,8 @@ def open_space_session_results(*, actor, session: OpenSpaceSession,
         raise PermissionDenied(_("Only the host or an organiser writes the results, once the "
                                  "forum has begun."))
     session.results = results.strip()
-    session.results_html = render_markdown(session.results) if session.results else ""
+    session.results_html = _shift_headings(render_markdown(session.results)) \
+        if session.results else ""
     session.results_by, session.results_at = actor, timezone.now()
     session.full_clean()
     session.save(update_fields=["results", "results_html", "results_by", "results_at",
