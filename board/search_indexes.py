@@ -3,7 +3,7 @@ checked again through ``post_list_visible_to`` before anyone sees it."""
 
 from haystack import indexes
 
-from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_analysis import german_analyzer, title_field
 from intranet.core.search_backend import indexed_lists
 from networks.search_indexes import workspace_audience
 
@@ -22,7 +22,7 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
     type = indexes.CharField(default="post")
     audience = indexes.MultiValueField()
-    title = indexes.CharField(model_attr="title")
+    title = title_field(model_attr="title")
     created = indexes.DateTimeField(model_attr="created_at")
     topics = indexes.MultiValueField()
     # Keyword fields (MultiValueField in Whoosh), so a filter matches the slug exactly.

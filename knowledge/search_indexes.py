@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from haystack import indexes
 
-from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_analysis import german_analyzer, title_field
 from networks.models import Visibility
 
 from .models import LibraryDocument, LibraryPage, ProjectPage, ResultPage
@@ -47,7 +47,7 @@ class LibraryPageIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, analyzer=german_analyzer())
     type = indexes.CharField(default="result")
     audience = indexes.MultiValueField()
-    title = indexes.CharField(model_attr="title")
+    title = title_field(model_attr="title")
     created = indexes.DateTimeField()
     topics = indexes.MultiValueField()
     organisation = indexes.MultiValueField()
@@ -88,7 +88,7 @@ class LibraryDocumentIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, analyzer=german_analyzer())
     type = indexes.CharField(default="document")
     audience = indexes.MultiValueField()
-    title = indexes.CharField(model_attr="title")
+    title = title_field(model_attr="title")
     created = indexes.DateTimeField(model_attr="created_at")
     topics = indexes.MultiValueField()
     organisation = indexes.MultiValueField()

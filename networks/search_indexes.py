@@ -4,7 +4,7 @@ confidential one only to its members (DESIGN §3.6)."""
 from django.db.models import Prefetch
 from haystack import indexes
 
-from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_analysis import german_analyzer, title_field
 from intranet.core.search_backend import indexed_lists
 
 from .models import Document, DocumentVersion, Network, Visibility
@@ -20,7 +20,7 @@ class NetworkIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
     type = indexes.CharField(default="network")
     audience = indexes.MultiValueField()
-    title = indexes.CharField(model_attr="name")
+    title = title_field(model_attr="name")
     created = indexes.DateTimeField(model_attr="founded_at")
     topics = indexes.MultiValueField()
     network = indexes.MultiValueField()
@@ -49,7 +49,7 @@ class NetworkDocumentIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
     type = indexes.CharField(default="network_document")
     audience = indexes.MultiValueField()
-    title = indexes.CharField(model_attr="title")
+    title = title_field(model_attr="title")
     created = indexes.DateTimeField(model_attr="updated_at")
     topics = indexes.MultiValueField()
     network = indexes.MultiValueField()

@@ -2,7 +2,7 @@
 
 from haystack import indexes
 
-from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_analysis import german_analyzer, title_field
 from intranet.core.search_backend import indexed_lists
 
 from .models import User
@@ -13,7 +13,7 @@ class PersonIndex(indexes.SearchIndex, indexes.Indexable):
     type = indexes.CharField(default="person")
     # Every signed-in person may see every active colleague (accounts.permissions).
     audience = indexes.MultiValueField(default=["all"])
-    title = indexes.CharField(model_attr="name")
+    title = title_field(model_attr="name")
     topics = indexes.MultiValueField()
     organisation = indexes.MultiValueField()
 

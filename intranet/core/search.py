@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.apps import apps
-from django.utils.html import format_html, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from haystack import connections
 
-from .search_analysis import UMLAUT_LETTERS, fold
+from .search_analysis import found_words, query_terms
 from .tasks import enqueue_after_commit
 
 
@@ -223,12 +225,9 @@ def _recheck(user, found) -> dict:
         visible[("network", network.pk)] = Hit(
             "network", network, network.name, network.get_absolute_url(), network.founded_at,
             f"{network.mandate} {network.goals}")
-    for person in person_list_visible_to(user=user).prefetch_related(None).filter(
-            pk__in=wanted["person"]):
+    for person in person_list_visible_to(user=user).filter(pk__in=wanted["person"]):
         visible[("person", person.pk)] = Hit(
-            "person", person, person.name, person.get_absolute_url(), None,
-            f"{person.position} {person.organisation.name if person.organisation else ''} "
-            f"{person.bio}")
+            "person", person, person.name, person.get_absolute_url(), None, _profile_text(person))
     for page in library_pages_visible_to(user=user).filter(pk__in=wanted["result"]):
         visible[("result", page.pk)] = Hit(
             "result", page, page.title, page.url, page.publication_date,
@@ -250,23 +249,35 @@ def _recheck(user, found) -> dict:
     return visible
 
 
+def _profile_text(person) -> str:
+    """What a person is found by, in the order of their card: position, organisation,
+    expertise topics (so that a person found by a topic shows it in the snippet), bio."""
+    topics = ", ".join(topic.name for topic in person.topics.all())
+    parts = [person.position, person.organisation.name if person.organisation else "",
+             f"{gettext('Expertise')}: {topics}" if topics else ""]
+    card = " · ".join(part for part in parts if part)
+    return f"{card}. {person.bio}" if card and person.bio else card or person.bio
+
+
 def snippet(text: str, q: str, width: int = 90) -> str:
-    """An escaped excerpt around the first query word found, that word in <mark>."""
+    """An escaped excerpt around the first word the query found, each word it found in the
+    excerpt in <mark>. Words are matched as the index matches them (search_analysis):
+    ``Strassenbaeume`` marks ``Straßenbäume``, a compound's part the whole compound."""
     plain = strip_tags(text or "").replace("\n", " ")
-    # Umlauts folded letter for letter, so positions here are positions in ``plain``.
-    lowered = plain.lower().translate(UMLAUT_LETTERS)
-    for word in sorted(q.lower().split(), key=len, reverse=True):
-        stem = fold(word.strip('"*?'))[:max(4, len(word) - 2)]
-        at = lowered.find(stem) if len(stem) >= 3 else -1
-        if at >= 0:
-            # The whole word that holds the match ("Starkregenvorsorge" for "Starkregen").
-            while at > 0 and plain[at - 1].isalnum():
-                at -= 1
-            stop = at + len(stem)
-            while stop < len(plain) and plain[stop].isalnum():
-                stop += 1
-            start, end = max(0, at - width), min(len(plain), stop + width)
-            return format_html("{}{}<mark>{}</mark>{}{}", "… " if start else "",
-                               plain[start:at], plain[at:stop], plain[stop:end],
-                               " …" if end < len(plain) else "")
-    return Truncator(plain).chars(2 * width)
+    found = found_words(plain, query_terms(q))
+    first = next(found, None)
+    if first is None:
+        return Truncator(plain).chars(2 * width)
+    start, end = max(0, first[0] - width), min(len(plain), first[1] + width)
+    marked = [first]
+    for at, stop in found:
+        if stop > end:
+            break
+        marked.append((at, stop))
+    parts, done = ["… " if start else ""], start
+    for at, stop in marked:
+        parts += [conditional_escape(plain[done:at]),
+                  format_html("<mark>{}</mark>", plain[at:stop])]
+        done = stop
+    parts += [conditional_escape(plain[done:end]), " …" if end < len(plain) else ""]
+    return mark_safe("".join(parts))  # noqa: S308 (every part of the text escaped above)

@@ -14,11 +14,17 @@ before stemming: letters with other accents than the umlauts (colleagues' names:
 ``Yilmaz`` finds ``Yılmaz``, ``Cakir`` finds ``Çakır``), and gender-inclusive forms
 (``Klimaanpassungsmanagerin`` finds ``Klimaanpassungsmanager:in``, ``Koordinatorinnen``
 finds ``Koordinator*innen`` and ``Koordinator``).
+
+Every index also has a ``title`` field (``title_field``: a person's name, a post's or a
+result's title), analyzed alike and searched beside the text with a boost, so that the
+words of a title weigh more than the same words in a text: "Sophie Neumann" finds her
+profile before the posts she signed.
 """
 
 import re
 import unicodedata
 
+from haystack import indexes
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -27,6 +33,9 @@ from whoosh.analysis import (
     StopFilter,
 )
 
+# How much more a word of a hit's title weighs than the same word in its text (Whoosh
+# scales the title's term weights by it when indexing; BM25F then scores them).
+TITLE_BOOST = 2.0
 # Parts shorter than this are too general to stand for a compound ("bau", "reg").
 MIN_PART = 4
 # Only words at least this long are split (stems of "Starkregen" have eight letters).
@@ -47,7 +56,7 @@ def _letters_without_accents() -> dict[str, str]:
 
 
 ACCENTED_LETTERS = _letters_without_accents()
-# Letter for letter, so a text keeps its length (``search.snippet`` relies on it).
+# Accented letters onto plain ones, letter for letter (``fold``).
 UMLAUT_LETTERS = str.maketrans(ACCENTED_LETTERS)
 # The umlauts are left to the stemmer, which knows them as vowels; the rest are folded
 # before it, so that ``Yılmaz`` and ``Yilmaz`` are stemmed alike.
@@ -100,6 +109,18 @@ class GermanFoldFilter(Filter):
             yield token
 
 
+def is_compound(word: str) -> bool:
+    """Whether an analyzed word is long enough to be found by its parts."""
+    return len(word) >= MIN_COMPOUND and word.isalpha()
+
+
+def finds(term: str, word: str) -> bool:
+    """Whether the analyzed query word ``term`` finds the analyzed word ``word`` of a text
+    in the index: the word itself, or one of the parts CompoundPartsFilter indexes."""
+    return term == word or (is_compound(word) and MIN_PART <= len(term) < len(word)
+                            and (word.startswith(term) or word.endswith(term)))
+
+
 class CompoundPartsFilter(Filter):
     """At indexing time, adds the leading and trailing parts of long words at the same
     position; at query time, passes words through unchanged."""
@@ -108,7 +129,7 @@ class CompoundPartsFilter(Filter):
         for token in tokens:
             word = token.text
             yield token
-            if token.mode == "query" or len(word) < MIN_COMPOUND or not word.isalpha():
+            if token.mode == "query" or not is_compound(word):
                 continue
             for size in range(MIN_PART, len(word)):
                 for part in (word[:size], word[-size:]):
@@ -117,8 +138,39 @@ class CompoundPartsFilter(Filter):
             token.text = word
 
 
+def word_analyzer():
+    """Each word of a text as the index knows it (lower-cased, stop words left out,
+    accents, gender forms and umlauts folded, stemmed), without the compound parts."""
+    return (RegexTokenizer() | LowercaseFilter() | StopFilter(lang="de") | AccentFilter()
+            | FeminineFormFilter() | StemFilter(lang="de") | GermanFoldFilter())
+
+
 def german_analyzer():
     """The analyzer of every full-text field in the index."""
-    return (RegexTokenizer() | LowercaseFilter() | StopFilter(lang="de") | AccentFilter()
-            | FeminineFormFilter() | StemFilter(lang="de") | GermanFoldFilter()
-            | CompoundPartsFilter())
+    return word_analyzer() | CompoundPartsFilter()
+
+
+_WORDS = word_analyzer()
+
+
+def query_terms(q: str) -> set[str]:
+    """The analyzed words of a query as typed (stop words left out)."""
+    return {token.text for token in _WORDS(q, mode="query")}
+
+
+def found_words(text: str, terms: set[str]):
+    """``(start, end)`` in ``text`` of each word that one of the analyzed query ``terms``
+    finds, in order: what a search for them matched, for highlighting (``Strassenbaeume``
+    finds ``Straßenbäume``, ``Starkregen`` the whole ``Starkregenvorsorge``)."""
+    if not terms:
+        return
+    for token in _WORDS(text, mode="index", chars=True):
+        if any(finds(term, token.text) for term in terms):
+            yield token.startchar, token.endchar
+
+
+def title_field(**options) -> indexes.CharField:
+    """The ``title`` field of every search index: analyzed like the text and boosted
+    (``TITLE_BOOST``); queries search it beside the text (``search_backend``). All
+    indexes declare it alike, as haystack builds one schema from the first it meets."""
+    return indexes.CharField(analyzer=german_analyzer(), boost=TITLE_BOOST, **options)

@@ -39,6 +39,7 @@ from haystack.utils import get_identifier
 from whoosh import writing
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
+from whoosh.qparser import MultifieldParser
 
 # Memory of the rebuild's one writer before it spills sorted runs to disk (Whoosh: 128).
 REBUILD_WRITER_MB = 256
@@ -49,6 +50,8 @@ REBUILD_WRITER_MB = 256
 # every web process; separate files open in 1 ms, are read through the page cache that all
 # processes share, and queries ran 10-20 % faster (make bench).
 WRITER_OPTIONS = {"compound": False}
+# Searched beside the document field (search_analysis.title_field).
+TITLE_FIELD = "title"
 REBUILD_CHUNK = 2000  # rows read from the database at a time
 # Segments the index may have before a commit merges the small ones (see _merge_when_many).
 MAX_SEGMENTS = 8
@@ -179,7 +182,12 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
 
         self.content_field_name, self.schema = self.build_schema(
             connections[self.connection_alias].get_unified_index().all_searchfields())
-        self.parser = whoosh_backend.QueryParser(self.content_field_name, schema=self.schema)
+        # A query's words are looked for in the text and in the title, whose words weigh
+        # more (search_analysis.TITLE_BOOST): each word in either field, all the words
+        # required, as haystack's parser on the text alone.
+        fields = [self.content_field_name, *([TITLE_FIELD] if TITLE_FIELD in self.schema
+                                             else [])]
+        self.parser = MultifieldParser(fields, schema=self.schema)
         self.parser.add_plugins([whoosh_backend.FuzzyTermPlugin])
         self.setup_complete = True
 

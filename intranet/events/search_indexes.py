@@ -3,7 +3,7 @@ hit is checked again through ``event_list_visible_to`` before anyone sees it."""
 
 from haystack import indexes
 
-from intranet.core.search_analysis import german_analyzer
+from intranet.core.search_analysis import german_analyzer, title_field
 from networks.models import Visibility
 
 from .models import Audience, Event
@@ -30,7 +30,7 @@ class EventIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
     type = indexes.CharField(default="event")
     audience = indexes.MultiValueField()
-    title = indexes.CharField(model_attr="title")
+    title = title_field(model_attr="title")
     created = indexes.DateTimeField(model_attr="start")
     topics = indexes.MultiValueField()
     organisation = indexes.MultiValueField()
