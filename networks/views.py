@@ -20,6 +20,8 @@ from intranet.core.access import access_rule, not_found
 from intranet.core.downloads import private_file_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
+from intranet.events import selectors as event_selectors
+from intranet.events.permissions import can_create_event
 from knowledge import selectors as knowledge_selectors
 
 from . import selectors, services
@@ -161,6 +163,11 @@ def network_detail(request, slug: str):
         # Results are handed to everyone who may know the network; drafts to its members.
         "results": knowledge_selectors.library_pages_of_network(network=network, user=user)[:10],
         "drafts": knowledge_selectors.drafts_of_network(network=network, user=user)[:10],
+        # The network's coming meetings the viewer may see, and "plan one" for its leads.
+        "meetings": event_selectors.network_meetings_visible_to(
+            user=user, network=network)[:ON_NETWORK_PAGE],
+        "may_plan_meeting": not network.is_dissolved and can_create_event(
+            user, kind="network", network=network),
     }
     if context["workspace"]:
         context.update({

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from intranet.events.services import event_create
 from intranet.notifications.models import Notification
 from intranet.notifications.services import notify
 from networks import permissions
@@ -607,14 +608,19 @@ def test_network_page_query_count_is_flat(client_for, coordinator, count,
                     assignee=person, due=timezone.localdate() - timedelta(days=index))
         document_upload(network=network, actor=coordinator, upload=_text_file(),
                         title=f"Dokument {index}")
+        start = timezone.now() + timedelta(days=index + 1)
+        event_create(actor=coordinator, kind="network", network=network, audience="network",
+                     title=f"Treffen {index}", start=start, end=start + timedelta(hours=2))
     client = client_for(coordinator)
     # session, user, roles, the network, my grants on it, my membership, the cities taking
     # part, its topics, members (with their cities), open tasks (with assignees), overdue
     # count, documents (with version counts and latest versions), the latest board posts,
     # pending requests (leads only), its published results and its drafts in the library,
-    # the header's unread notifications
-    with django_assert_num_queries(17):
-        assert client.get(reverse("networks:detail", args=[network.slug])).status_code == 200
+    # its coming meetings I may see, the header's unread notifications
+    with django_assert_num_queries(18):
+        response = client.get(reverse("networks:detail", args=[network.slug]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Treffen ") == min(count, 8)
 
 
 @pytest.mark.parametrize("count", [1, 20])

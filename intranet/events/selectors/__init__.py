@@ -11,6 +11,7 @@ from .event import (
     events_hidden_from,
     events_of,
     feed_events_visible_to,
+    network_meetings_visible_to,
     networks_for_meetings_of,
     organisers_of,
     participants_of,
@@ -55,7 +56,7 @@ __all__ = [
 # The forum's planning: editing, the timeline, the gallery.
 __all__ += [
     "forum_events_linkable_to", "forum_photos_of", "forum_plan_of", "forum_planners",
-    "with_cover"
+    "network_meetings_visible_to", "with_cover",
 ]
 # The open space of the Expertenforum.
 __all__ += [

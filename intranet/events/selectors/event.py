@@ -174,3 +174,11 @@ def reminder_registrations(*, start_after, start_before) -> QuerySet[Registratio
         event__start__gt=start_after, event__start__lte=start_before, user__is_active=True)
         .select_related("event__network", "user").prefetch_related(
             Prefetch("user__role_assignments")).order_by("event_id", "pk"))
+
+
+def network_meetings_visible_to(*, user, network: Network) -> QuerySet[Event]:
+    """The network's coming events the person may see (its page's "Meetings"), soonest
+    first; cancelled ones left out."""
+    return (event_list_visible_to(user=user)
+            .filter(network=network, end__gt=timezone.now(), cancelled_at__isnull=True)
+            .order_by("start", "pk"))
