@@ -10,6 +10,7 @@ from intranet.accounts.demo import DEMO_DOMAIN
 from intranet.accounts.models import Organisation, User, UserRole
 from networks.models import MemberState, Network, Status
 
+from .demo_planning import seed_forum
 from .models import Audience, Event, ForumEdition, Kind
 from .permissions import can_register_for_event
 from .services import event_create, forum_edition_create, registration_create
@@ -97,6 +98,7 @@ def seed_events() -> int:
     if service is None or steering is None:
         return 0
     forum_count = seed_forum_editions(service)  # also into a database seeded before
+    forum_count += seed_forum(service)  # the coming edition's plan, photos of past ones
     if Event.objects.exists():
         return forum_count
     roles_of: dict[int, set[str]] = {}

@@ -390,3 +390,30 @@ def test_edition_page_query_count_is_flat(client_for, service_staff, edition, ph
     page = response.content.decode()
     assert page.count("<figure>") == photos
     assert page.count("forum-plan__step") >= len(FORUM_PLAN)
+
+
+# --- Demo data -----------------------------------------------------------------------------
+
+def test_demo_plans_the_coming_edition_with_steps_done_and_photographs_two_past_ones(
+        service_staff, django_capture_on_commit_callbacks):
+    from intranet.accounts.demo import CITIES
+    from intranet.events.demo import seed_forum_editions
+    from intranet.events.demo_planning import seed_forum
+    from intranet.events.models import ForumPhoto
+
+    for slug, name in CITIES:
+        OrganisationFactory(slug=slug, name=name)
+    seed_forum_editions(service_staff)
+    assert seed_forum(service_staff) > 0
+    today = timezone.localdate()
+    planned = ForumEdition.objects.get(tasks__isnull=False, tasks__step="venue")
+    assert planned.start_date >= today
+    steps = EventTask.objects.filter(forum_edition=planned)
+    assert steps.count() == len(FORUM_PLAN)
+    assert steps.filter(state="done").exists() and steps.exclude(state="done").exists()
+    photographed = ForumEdition.objects.filter(photos__isnull=False).distinct()
+    assert photographed.count() == 2
+    assert all(edition.end_date < today for edition in photographed)
+    assert all(photo.caption and photo.width == 1200 for photo in ForumPhoto.objects.all())
+    assert seed_forum(service_staff) == 0  # idempotent
+    assert EventTask.objects.filter(forum_edition=planned).count() == len(FORUM_PLAN)
