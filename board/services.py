@@ -13,7 +13,7 @@ from intranet.core.markdown import Mentionable, mentioned_handles, render_with_m
 from intranet.core.search import reindex_after_commit
 from intranet.core.services import audit_record
 from intranet.core.tasks import enqueue_after_commit
-from intranet.core.text_extraction import extract_text
+from intranet.core.text_extraction import extract_text, read_unread
 from networks.files import validate_upload
 from networks.permissions import can_read_workspace
 
@@ -223,9 +223,17 @@ def attachment_text_extract(*, attachment_id: int) -> None:
     if attachment is None:
         return
     attachment.text = extract_text(attachment.file, attachment.original_name)
+    attachment.text_extracted_at = timezone.now()
     with transaction.atomic():
-        attachment.save(update_fields=["text"])
+        attachment.save(update_fields=["text", "text_extracted_at"])
         reindex_after_commit(attachment.post)
+
+
+def attachment_texts_sweep() -> int:
+    """Beat: reads the files whose text was never read (their task was not queued, the
+    broker being away at upload time); the posts are then found by them."""
+    return read_unread(Attachment.objects.all(), uploaded_field="uploaded_at",
+                       read=lambda pk: attachment_text_extract(attachment_id=pk))
 
 
 def _store_attachment(*, post: Post, actor, upload) -> Attachment:

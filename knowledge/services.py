@@ -270,3 +270,14 @@ def document_text_extract(*, document_id: int) -> None:
     with transaction.atomic():
         document.save(update_fields=["text", "text_extracted_at"])
         reindex_after_commit(document)
+
+
+def document_texts_sweep() -> int:
+    """Beat: reads the documents whose text was never read (their task was not queued, the
+    broker being away when the file was uploaded or replaced)."""
+    from intranet.core.text_extraction import read_unread
+
+    from .models import LibraryDocument
+
+    return read_unread(LibraryDocument.objects.all(), uploaded_field="created_at",
+                       read=lambda pk: document_text_extract(document_id=pk))

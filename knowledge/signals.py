@@ -31,6 +31,9 @@ def _document_saved(sender, instance, update_fields=None, **kwargs):
 
     reindex_after_commit(instance)
     if not (update_fields and set(update_fields) <= {"text", "text_extracted_at"}):
+        if instance.text_extracted_at is not None:  # the file may be a new one: unread
+            sender.objects.filter(pk=instance.pk).update(text_extracted_at=None)
+            instance.text_extracted_at = None
         enqueue_after_commit(extract_document_text, instance.pk)
 
 

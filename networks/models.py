@@ -174,6 +174,8 @@ class DocumentVersion(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Read once by the worker after upload; the newest version's text is what search finds.
     text = models.TextField(blank=True, editable=False)
+    # When the text was read; unread files are swept up (intranet.core.tasks.sweep_file_texts).
+    text_extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-number"]

@@ -15,7 +15,7 @@ from intranet.core.errors import ConflictError
 from intranet.core.search import reindex_after_commit, reindex_many_after_commit
 from intranet.core.services import audit_record
 from intranet.core.tasks import enqueue_after_commit
-from intranet.core.text_extraction import extract_text
+from intranet.core.text_extraction import extract_text, read_unread
 from intranet.notifications.services import notify
 
 from . import permissions
@@ -423,9 +423,17 @@ def document_text_extract(*, version_id: int) -> None:
     if version is None:
         return
     version.text = extract_text(version.file, version.original_name)
+    version.text_extracted_at = timezone.now()
     with transaction.atomic():
-        version.save(update_fields=["text"])
+        version.save(update_fields=["text", "text_extracted_at"])
         reindex_after_commit(version.document)
+
+
+def document_texts_sweep() -> int:
+    """Beat: reads the versions whose text was never read (their task was not queued, the
+    broker being away at upload time); the documents are then found by them."""
+    return read_unread(DocumentVersion.objects.all(), uploaded_field="uploaded_at",
+                       read=lambda pk: document_text_extract(version_id=pk))
 
 
 # --- Network ideas: from idea to team to working group ----------------------------------

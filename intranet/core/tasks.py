@@ -50,3 +50,15 @@ def drain_search_updates() -> int:
     from .search import drain_updates
 
     return drain_updates()
+
+
+@shared_task
+def sweep_file_texts() -> int:
+    """Beat: reads the text of files whose reading was never queued (the broker was away
+    at upload time): board attachments, workspace document versions, library documents.
+    Each reading notes it was done, so a file is read once (core.text_extraction)."""
+    from board.services import attachment_texts_sweep
+    from knowledge.services import document_texts_sweep as library_texts_sweep
+    from networks.services import document_texts_sweep
+
+    return attachment_texts_sweep() + document_texts_sweep() + library_texts_sweep()

@@ -1,10 +1,16 @@
 """The text inside uploaded documents, for the search (DESIGN §4): PDF, DOCX, ODT and
 plain text. Bounded everywhere, since the files come from people: at most ``MAX_PAGES``
 PDF pages, ``MAX_XML_BYTES`` of a document's XML and ``MAX_CHARS`` of text in the end.
-A file that cannot be read yields no text, not an error: it stays downloadable."""
+A file that cannot be read yields no text, not an error: it stays downloadable.
+
+Each upload queues the reading of its file after commit, with no outbox: when the broker is
+away then, the task is never queued. Each kind of file therefore notes when its text was
+read (``text_extracted_at``), and a periodic sweep (``intranet.core.tasks.sweep_file_texts``)
+reads those never read (``read_unread``)."""
 
 import logging
 import zipfile
+from datetime import timedelta
 
 from defusedxml import ElementTree
 from pypdf import PdfReader
@@ -12,6 +18,10 @@ from pypdf import PdfReader
 MAX_CHARS = 200_000
 MAX_PAGES = 300
 MAX_XML_BYTES = 20 * 1024 * 1024
+
+# A file uploaded this recently is left to the task its upload queued.
+SWEEP_GRACE = timedelta(minutes=5)
+SWEEP_BATCH = 50  # files of one kind per sweep, oldest first
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +95,26 @@ def extract_text(field_file, filename: str) -> str:
         logger.warning("No text read from %s", filename, exc_info=True)
         return ""
     return " ".join(text.split())[:MAX_CHARS] if text else ""
+
+
+def read_unread(queryset, *, uploaded_field: str, read) -> int:
+    """Calls ``read(pk)`` for the files of ``queryset`` whose text was never read
+    (``text_extracted_at`` empty) and that were uploaded more than ``SWEEP_GRACE`` ago, at
+    most ``SWEEP_BATCH``, oldest first. ``read`` reads the text and sets the marker, so a
+    second sweep finds nothing to do. A file that fails is logged and tried again next
+    time; the others are read. Returns how many were read."""
+    from django.utils import timezone
+
+    pks = list(queryset.filter(**{"text_extracted_at__isnull": True,
+                                  f"{uploaded_field}__lte": timezone.now() - SWEEP_GRACE})
+               .order_by(uploaded_field, "pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    done = 0
+    for pk in pks:
+        try:
+            read(pk)
+        except Exception:
+            logger.exception("Reading the text of %s %s failed; the next sweep tries again.",
+                             queryset.model._meta.label, pk)
+        else:
+            done += 1
+    return done

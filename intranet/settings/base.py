@@ -287,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": 60},
     "drain-search-updates": {"task": "intranet.core.tasks.drain_search_updates",
                              "schedule": 60},
+    # Files whose text was never read (their upload's task could not be queued).
+    "sweep-file-texts": {"task": "intranet.core.tasks.sweep_file_texts", "schedule": 5 * 60},
     "daily-digest": {"task": "intranet.notifications.tasks.send_digests",
                      "schedule": crontab(hour=7, minute=0), "args": ("daily",)},
     "weekly-digest": {"task": "intranet.notifications.tasks.send_digests",
