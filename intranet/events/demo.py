@@ -99,6 +99,7 @@ def seed_events() -> int:
         return 0
     forum_count = seed_forum_editions(service)  # also into a database seeded before
     forum_count += seed_forum(service)  # the coming edition's plan, photos of past ones
+    forum_count += seed_open_space(service, people)  # sessions, proposals, grid
     if Event.objects.exists():
         return forum_count
     roles_of: dict[int, set[str]] = {}
