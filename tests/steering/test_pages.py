@@ -21,6 +21,9 @@ def test_charts_are_inline_svg_with_numbers_and_a_table_behind(region, client_fo
     assert body.count("<svg class=\"bar-chart\"") == 2
     assert 'role="img"' in body and "<title id=\"activity-title\">" in body
     assert body.count('<details class="chart-data">') == 2
+    # Coordinates in SVG's own notation, never the German decimal comma ("36,5").
+    assert not re.search(r'(x|y|width|height)="-?\d+,\d', body)
+    assert re.search(r'<rect class="bar-chart__bar bar-chart__bar--total" x="[\d.]+"', body)
     assert "http://" not in re.sub(r'href="[^"]*"', "", body.split("<main")[1])  # no CDN
 
 
