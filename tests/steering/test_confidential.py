@@ -64,3 +64,20 @@ def test_a_member_of_the_confidential_network_in_steering_sees_its_name(
     board = client_for(member).get(reverse("steering:dashboard")).context["board"]
     row = next(row for row in board.networks if row.pk == region["secret"].pk)
     assert row.named and CANARY in row.label
+
+
+def test_a_published_result_of_a_confidential_network_counts_without_its_network_name(
+        region, lead, client_for, steering):
+    from knowledge.services import result_start
+
+    page = result_start(network=region["secret"], actor=lead, title="Leitfaden Rigolen",
+                        kind="guideline").specific
+    page.summary = "Kurz"
+    page.save_revision(user=lead).publish(user=lead)
+    client = client_for(steering)
+    board = client.get(reverse("steering:dashboard")).context["board"]
+    assert next(r for r in board.networks if r.pk == region["secret"].pk).results == 1
+    report = client.get(reverse("steering:annual_report", args=[timezone.localdate().year]))
+    assert [r["title"] for r in report.context["report"].results] == ["Leitfaden Rigolen"]
+    assert report.context["report"].results[0]["network"].endswith(str(region["secret"].pk))
+    assert CANARY not in report.content.decode()
