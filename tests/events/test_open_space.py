@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from intranet.core.models import AuditEntry
+from intranet.events import permissions
 from intranet.events.models import (
     OpenSpaceInterest,
     OpenSpaceRoom,
@@ -78,6 +79,57 @@ def _propose(edition, actor, title="Wie finanzieren wir Baumrigolen?", **fields)
 
 def _url(name, edition, *args):
     return reverse(f"events:{name}", args=[edition.year, *args])
+
+
+# --- Who may do what (the predicates every door asks) ------------------------------------
+
+PERSONAS = ["member", "outsider", "coordinator", "steering", "department_head", "lead",
+            "service_staff", "admin"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_signed_in_person_sees_proposes_and_marks_only_organisers_schedule(
+        request, persona, edition, past_edition, service_staff):
+    person = request.getfixturevalue(persona)
+    session = OpenSpaceSession.objects.create(edition=edition, title="Hitze", host=service_staff)
+    old = OpenSpaceSession.objects.create(edition=past_edition, title="Alt", host=service_staff)
+    organiser = persona == "service_staff"
+    assert permissions.can_view_forum(person)
+    assert permissions.can_propose_session(person, edition)
+    assert permissions.can_mark_interest(person, session)
+    assert not permissions.can_propose_session(person, past_edition)
+    assert not permissions.can_mark_interest(person, old)
+    assert permissions.can_schedule_sessions(person, edition) is organiser
+    assert permissions.can_edit_session(person, session) is organiser  # not theirs
+    assert permissions.can_write_results(person, old) is organiser
+    assert not permissions.can_write_results(person, session)  # the forum has not begun
+
+
+def test_signed_out_and_deactivated_people_may_do_nothing(anon, member, edition,
+                                                          past_edition):
+    member.is_active = False
+    session = OpenSpaceSession.objects.create(edition=past_edition, title="Alt", host=member)
+    for person in (anon, member):
+        assert not permissions.can_view_forum(person)
+        assert not permissions.can_propose_session(person, edition)
+        assert not permissions.can_schedule_sessions(person, edition)
+        assert not permissions.can_edit_session(person, session)
+        assert not permissions.can_write_results(person, session)
+
+
+def test_the_host_writes_results_and_edits_until_placed(member, service_staff, past_edition,
+                                                        edition, grid):
+    rooms, slots = grid
+    old = OpenSpaceSession.objects.create(edition=past_edition, title="Alt", host=member)
+    assert permissions.can_write_results(member, old)
+    assert not permissions.can_edit_session(member, old)  # that forum is over
+    session = _propose(edition, service_staff, host=member)
+    assert permissions.can_edit_session(member, session)
+    open_space_session_schedule(actor=service_staff, session=session, room=rooms[0],
+                                slot=slots[0])
+    session.refresh_from_db()
+    assert not permissions.can_edit_session(member, session)
+    assert permissions.can_edit_session(service_staff, session)
 
 
 # --- Proposing -------------------------------------------------------------------------
