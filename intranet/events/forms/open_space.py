@@ -40,8 +40,8 @@ class SessionProposalForm(forms.Form):
             email__iexact=address).first()
         if person is None:
             raise forms.ValidationError(
-                _("No active colleague has this e-mail address: %(email)s"),
-                params={"email": address}, code="unknown")
+                _("No active colleague has this e-mail address: %(emails)s"),
+                params={"emails": address}, code="unknown")
         return person
 
 
