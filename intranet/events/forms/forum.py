@@ -54,12 +54,12 @@ class ForumEditionForm(forms.Form):
     event = EventChoiceField(
         label=_("Registration event"), required=False, queryset=None,
         empty_label=_("No registration event"),
-        help_text=_("An event of the kind Expertenforum in the calendar: people register "
-                    "for the forum there."))
+        help_text=_("An event of the kind Expertenforum in the calendar, where people "
+                    "register for the forum. Or tick the box below: a new event for "
+                    "everyone, from 9:30 on the first day to 16:00 on the last, at the "
+                    "venue; you can change it afterwards."))
     create_event = forms.BooleanField(
-        label=_("Create the registration event from these dates"), required=False,
-        help_text=_("A new event for everyone, from 9:30 on the first day to 16:00 on the "
-                    "last, at the venue; you can change it afterwards."))
+        label=_("Create the registration event from these dates"), required=False)
 
     def __init__(self, *args, events, **kwargs):
         """``events``: the forum events the person may link (visible, not another
@@ -96,7 +96,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 class ForumPlanForm(forms.Form):
     """"Planning": the standard steps, all owned by one person at first."""
 
-    owner = PersonChoiceField(label=_("Owner of the steps"), queryset=None,
+    owner = PersonChoiceField(label=_("Responsible for the steps"), queryset=None,
                               help_text=_("Each step can be given to someone else later."))
 
     def __init__(self, *args, planners, **kwargs):
@@ -105,7 +105,7 @@ class ForumPlanForm(forms.Form):
 
 
 class ForumStepForm(forms.Form):
-    assignee = PersonChoiceField(label=_("Owner"), queryset=None)
+    assignee = PersonChoiceField(label=_("Responsible"), queryset=None)
     due = forms.DateField(label=_("Due"), widget=DateInput())
     state = forms.ChoiceField(label=_("State"), choices=TaskState.choices)
 
