@@ -34,9 +34,10 @@ def _cities(board):
 
 
 def _matrix(board):
-    header = [_("Network"), *[city.name for city in board.matrix.cities]]
-    rows = ([network.label, *line]
-            for network, line in zip(board.matrix.networks, board.matrix.cells, strict=True))
+    """Every pair with members, one per line (a nation's matrix has ten million cells)."""
+    header = [_("Network"), _("City"), _("Members")]
+    rows = ([network.label, city.name, members]
+            for network, city, members in board.matrix.pairs)
     return header, rows
 
 

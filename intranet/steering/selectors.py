@@ -128,6 +128,14 @@ class Matrix:
     networks: list[NetworkRow]
     cells: list[list[int]]
     maximum: int
+    total_networks: int = 0
+    total_cities: int = 0
+    pairs: list = field(default_factory=list)  # (network row, city row, members), all
+
+    @property
+    def is_cut(self) -> bool:
+        return (len(self.networks) < self.total_networks
+                or len(self.cities) < self.total_cities)
 
 
 @dataclass
@@ -149,11 +157,17 @@ def _by(rows, key: str) -> dict:
 
 # --- Per network ------------------------------------------------------------------------
 
-def network_rows(*, user, now: datetime.datetime, pairs: dict) -> list[NetworkRow]:
+def network_rows(*, user, now: datetime.datetime, pairs: dict,
+                 quiet_days: int = 90) -> list[NetworkRow]:
     """Every network with its figures: nine aggregate queries, whatever the number;
-    ``pairs`` are the city × network pairs of ``participation_pairs``."""
+    ``pairs`` are the city × network pairs of ``participation_pairs``.
+
+    Posts and comments are read back only as far as the figures need (90 days, or the
+    quiet period when it is longer): the newest post of a network quiet for longer is no
+    figure anyone reads, and a million posts are not scanned on every visit."""
     today = timezone.localdate(now)
     since_30, since_90 = now - datetime.timedelta(days=30), now - datetime.timedelta(days=90)
+    window = min(since_90, now - datetime.timedelta(days=quiet_days))
     visible_ids = set(network_ids_member_of(user=user))
     networks = Network.objects.order_by("name", "pk").values(
         "pk", "slug", "name", "visibility", "status", "founded_at", "ended_at",
@@ -165,12 +179,14 @@ def network_rows(*, user, now: datetime.datetime, pairs: dict) -> list[NetworkRo
     cities = defaultdict(int)  # from the city × network pairs: no query of its own
     for network_id, _city_id in pairs:
         cities[network_id] += 1
-    posts = _by(Post.objects.filter(network__isnull=False, hidden_at__isnull=True)
+    posts = _by(Post.objects.filter(network__isnull=False, hidden_at__isnull=True,
+                                    created_at__gte=window)
                 .order_by().values("network_id").annotate(
                     last=Max("created_at"),
                     p30=Count("pk", filter=Q(created_at__gte=since_30)),
                     p90=Count("pk", filter=Q(created_at__gte=since_90))), "network_id")
-    comments = _by(Comment.objects.filter(post__network__isnull=False, hidden_at__isnull=True)
+    comments = _by(Comment.objects.filter(post__network__isnull=False, hidden_at__isnull=True,
+                                          created_at__gte=window)
                    .order_by().values("post__network_id").annotate(
                        last=Max("created_at"),
                        c30=Count("pk", filter=Q(created_at__gte=since_30)),
@@ -270,12 +286,40 @@ def participation_pairs(*, network_filter: Q | None = None) -> dict[tuple[int, i
         "network_id", "user__organisation_id").annotate(n=Count("pk"))}
 
 
+MATRIX_NETWORKS, MATRIX_CITIES = 30, 25
+
+
 def build_matrix(networks: list[NetworkRow], cities: list[CityRow], pairs: dict) -> Matrix:
-    """Open networks by cities; the cell holds the number of members, shaded by it."""
-    shown = [row for row in networks if row.is_open]
-    cells = [[pairs.get((network.pk, city.pk), 0) for city in cities] for network in shown]
+    """Open networks by cities; the cell holds the number of members, shaded by it. A
+    picture of a nation's 5,000 networks by 2,000 cities helps no one: it shows the
+    largest networks and the cities taking part most (``total_*`` say how many there are;
+    the CSV has every pair)."""
+    open_networks = [row for row in networks if row.is_open]
+    open_ids = {row.pk for row in open_networks}
+    involvement = defaultdict(int)
+    for (network_id, city_id), members in pairs.items():
+        if network_id in open_ids:
+            involvement[city_id] += members
+    shown_networks = sorted(open_networks, key=lambda row: (-row.members, row.pk))[
+        :MATRIX_NETWORKS]
+    shown_networks.sort(key=lambda row: (not row.named, row.label if row.named else row.pk))
+    shown_cities = sorted(cities, key=lambda city: (-involvement[city.pk], city.name))[
+        :MATRIX_CITIES]
+    shown_cities.sort(key=lambda city: city.name)
+    cells = [[pairs.get((network.pk, city.pk), 0) for city in shown_cities]
+             for network in shown_networks]
     maximum = max((value for line in cells for value in line), default=0)
-    return Matrix(cities=cities, networks=shown, cells=cells, maximum=maximum)
+    return Matrix(cities=shown_cities, networks=shown_networks, cells=cells, maximum=maximum,
+                  total_networks=len(open_networks), total_cities=len(cities),
+                  pairs=_pairs_sparse(open_networks, cities, pairs))
+
+
+def _pairs_sparse(open_networks, cities, pairs) -> list:
+    networks = {row.pk: row for row in open_networks}
+    by_pk = {city.pk: city for city in cities}
+    return sorted(((networks[n], by_pk[c], members) for (n, c), members in pairs.items()
+                   if n in networks and c in by_pk),
+                  key=lambda item: (item[0].label, item[1].name))
 
 
 # --- Over time --------------------------------------------------------------------------
@@ -393,7 +437,7 @@ def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None
     """Everything on the steering page, for someone ``can_view_steering`` lets in."""
     now = now or timezone.now()
     pairs = participation_pairs()
-    networks = network_rows(user=user, now=now, pairs=pairs)
+    networks = network_rows(user=user, now=now, pairs=pairs, quiet_days=quiet_days)
     open_ids = {row.pk for row in networks if row.is_open}
     network_ids_of_city = defaultdict(set)
     for network_id, city_id in pairs:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,8 @@ def dashboard(request):
     board = selectors.dashboard_for(user=request.user, quiet_days=form.days())
     return render(request, "steering/dashboard.html", {
         "form": form, "board": board,
+        "networks_page": _page(request, board.networks, "networks_page"),
+        "cities_page": _page(request, board.cities, "cities_page"),
         "heat_rows": _heat_rows(board.matrix),
         "activity_chart": _activity_chart(board.activity),
         "lifecycle_chart": _lifecycle_chart(board.lifecycle),
@@ -41,6 +44,18 @@ def dashboard(request):
         "may_review_audit": can_view_audit_log(request.user),
         "years": reports.report_years(),
     })
+
+
+ROWS_PER_PAGE = 50
+
+
+def _page(request, rows: list, param: str) -> dict:
+    """One page of an in-memory table (the figures of all rows are needed anyway for the
+    attention list and the lifecycle); the other parameters stay in the links."""
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop(param, None)
+    return {"page": page, "param": param, "query": query.urlencode()}
 
 
 def _heat_rows(matrix) -> list[tuple]:

@@ -96,6 +96,9 @@ PAGES = [
     Page(f"post with {POST_COMMENTS} comments", "/brett/{post}/", target=3.0),
     Page("board archive", "/brett/archiv/", target=3.0),
     Page("API posts", "/api/v1/posts/", target=3.0),
+    # Process steering (issue 7): the dashboard of every network and city at most 5× the
+    # reference, its query count flat from region to nation.
+    Page("steering dashboard", "/steuerung/", persona="steering", target=5.0),
 ]
 
 

@@ -86,3 +86,25 @@ def test_csv_export_runs_the_same_queries_for_5_and_500_networks(client_for, ste
         body = client.get(reverse("steering:export", args=["netzwerke"])).content.decode()
     assert len(few) == len(many)
     assert body.count("\n") == 501  # header and one line per network
+
+
+def test_a_nation_of_networks_is_paged_capped_and_exported_whole(client_for, steering, lead,
+                                                                  member):
+    _networks(120, lead, member)
+    long_ago = timezone.now() - datetime.timedelta(days=300)
+    Network.objects.update(last_activity_at=long_ago)
+    Post.objects.update(created_at=long_ago)
+    Comment.objects.update(created_at=long_ago)
+    client = client_for(steering)
+    response = client.get(reverse("steering:dashboard"), {"networks_page": "3"})
+    assert len(response.context["networks_page"]["page"]) == 20  # 50, 50, 20
+    body = response.content.decode()
+    assert "networks_page=2#networks-heading" in body
+    assert body.count("/nachfragen/") == 25  # the quiet list shows 25 of 120
+    matrix = response.context["board"].matrix
+    assert (len(matrix.networks), matrix.total_networks, matrix.is_cut) == (30, 120, True)
+    export = client.get(reverse("steering:export", args=["matrix"])).content.decode()
+    assert export.count("\n") == 121  # header and one line per network × city pair
+    export = client.get(reverse("steering:export", args=["aufmerksamkeit"])).content.decode()
+    assert export.count("\n") == 121
+    assert client.get(reverse("steering:dashboard"), {"networks_page": "x"}).status_code == 200
