@@ -13,5 +13,4 @@ class SteeringConfig(AppConfig):
         register_audit_actions({
             "steering.nudge": _("Steering nudged a network's leads"),
             "steering.propose_dissolution": _("Steering proposed dissolving a network"),
-            "steering.daily_figures": _("Daily figures stored"),
         })

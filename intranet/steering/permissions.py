@@ -6,7 +6,7 @@ see. Everyone else finds every steering page missing: hidden and missing look th
 """
 
 from intranet.core.access import not_found
-from intranet.core.permissions import can_view_audit_log, can_view_steering, has_role
+from intranet.core.permissions import can_view_audit_log, can_view_steering
 
 __all__ = ["access_audit_log", "access_steering", "can_nudge_network", "can_view_audit_log",
            "can_view_steering"]
@@ -33,7 +33,3 @@ def access_audit_log(user) -> None:
     """The audit review: admins and steering, not the service organisation's staff."""
     if not can_view_audit_log(user):
         raise not_found()
-
-
-def is_admin(user) -> bool:
-    return has_role(user, "admin")

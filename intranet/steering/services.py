@@ -20,12 +20,21 @@ from .selectors import ACTIVITY_MONTHS, days_without_figures, figures_of_day
 MESSAGE_MAX = 400
 
 
-def _addressees(network: Network) -> list:
-    """The network's active leads; when none is left, every active member."""
-    active = Membership.objects.filter(network=network, state=MemberState.ACTIVE,
-                                       user__is_active=True).select_related("user")
+def _addressees(network: Network, actor) -> list:
+    """The network's active leads; when none is left, every active member (never the
+    writer themselves)."""
+    active = [m for m in Membership.objects.filter(
+        network=network, state=MemberState.ACTIVE, user__is_active=True).select_related("user")
+        if m.user_id != actor.pk]
     leads = [m.user for m in active if m.role == MemberRole.LEAD]
     return leads or [m.user for m in active]
+
+
+def _recipients(network: Network, actor) -> list:
+    recipients = _addressees(network, actor)
+    if not recipients:
+        raise ValidationError(_("Nobody is left in this network to write to."))
+    return recipients
 
 
 def _check(network: Network, actor, message: str) -> str:
@@ -45,8 +54,8 @@ def _check(network: Network, actor, message: str) -> str:
 def network_nudge(*, network: Network, actor, message: str) -> int:
     """Ask the leads how the network is doing (in-app and by e-mail, as they chose)."""
     message = _check(network, actor, message)
-    recipients = _addressees(network)
-    notify(recipients=recipients, network=network, exclude=actor,
+    recipients = _recipients(network, actor)
+    notify(recipients=recipients, network=network,
            url=reverse("networks:detail", args=[network.slug]),
            text=(gettext_lazy("Process steering asks about %(network)s: %(message)s"),
                  {"network": network.name, "message": message}))
@@ -60,8 +69,8 @@ def network_propose_dissolution(*, network: Network, actor, message: str) -> int
     """Suggest to the leads that the network ends: the decision and its summary stay
     theirs, on the network's own page for ending it."""
     message = _check(network, actor, message)
-    recipients = _addressees(network)
-    notify(recipients=recipients, network=network, exclude=actor,
+    recipients = _recipients(network, actor)
+    notify(recipients=recipients, network=network,
            url=reverse("networks:end", args=[network.slug]),
            text=(gettext_lazy("Process steering suggests ending %(network)s: %(message)s"),
                  {"network": network.name, "message": message}))

@@ -116,3 +116,21 @@ def test_overdue_decisions_of_the_department_heads_meeting_are_listed(client_for
     assert "Beschluss 1" in response.content.decode()
     export = client_for(steering).get(reverse("steering:export", args=["aufmerksamkeit"]))
     assert "Beschluss 1" in export.content.decode()
+
+
+def test_a_network_with_nobody_left_says_so_above_the_form(region, client_for, steering,
+                                                          coordinator):
+    type(coordinator).objects.filter(pk=coordinator.pk).update(is_active=False)
+    response = client_for(steering).post(reverse("steering:nudge", args=[region["quiet"].pk]),
+                                         {"message": "Hallo?"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not AuditEntry.objects.filter(action="steering.nudge").exists()
+
+
+def test_a_steering_lead_does_not_write_to_themselves(region, client_for, lead, member):
+    lead.role_assignments.create(role="steering")
+    client_for(lead).post(reverse("steering:nudge", args=[region["secret"].pk]),
+                          {"message": "Wie läuft es?"})
+    assert set(Notification.objects.filter(text__contains="Wie läuft es?").values_list(
+        "recipient_id", flat=True)) == {member.pk}  # no other lead: every member but lead
