@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intranet.accounts import selectors as account_selectors
 from intranet.core import selectors as audit_selectors
@@ -126,8 +127,10 @@ def _lead_message(request, pk: int, *, proposal: bool):
         except ValidationError as error:
             copy_service_errors(form, error)
         else:
-            messages.success(request, _("Your message went to %(count)s people of %(network)s.")
-                             % {"count": sent, "network": row.label})
+            messages.success(request, ngettext(
+                "Your message went to %(count)s person of %(network)s.",
+                "Your message went to %(count)s people of %(network)s.", sent)
+                % {"count": sent, "network": row.label})
             return redirect("steering:dashboard")
     return render(request, "steering/lead_message.html", {
         "form": form, "row": row, "proposal": proposal,
