@@ -235,7 +235,8 @@ def forum_plan_create(*, edition: ForumEdition, actor, owner=None) -> list[Event
 
 
 def _plan_step(task: EventTask) -> EventTask:
-    task = (EventTask.objects.select_for_update().select_related("forum_edition", "assignee")
+    task = (EventTask.objects.select_for_update(of=("self",))
+            .select_related("forum_edition", "assignee")
             .filter(pk=task.pk, forum_edition__isnull=False).first())
     if task is None:
         raise ConflictError(_("This step is no longer part of the plan."))
