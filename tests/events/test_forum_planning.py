@@ -2,8 +2,11 @@
 first day as follow-up tasks with owners, and moving it with the forum."""
 
 import datetime
+import threading
 
 import pytest
+from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -417,3 +420,34 @@ def test_demo_plans_the_coming_edition_with_steps_done_and_photographs_two_past_
     assert all(photo.caption and photo.width == 1200 for photo in ForumPhoto.objects.all())
     assert seed_forum(service_staff) == 0  # idempotent
     assert EventTask.objects.filter(forum_edition=planned).count() == len(FORUM_PLAN)
+
+
+@pytest.mark.realservices
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+                    reason="DATABASE_URL is not PostgreSQL; run `make test-services`")
+@pytest.mark.django_db(transaction=True)
+def test_planning_twice_at_once_makes_each_step_once(service_staff, city):
+    """Two people press "create the plan" at the same moment: one makes the steps, the
+    other finds them there; nothing twice, no database error."""
+    edition = forum_edition_create(actor=service_staff, year=NEXT_YEAR, host_organisation=city,
+                                   start_date=FIRST_DAY)
+    barrier = threading.Barrier(4)
+    outcomes: list[object] = []
+
+    def plan():
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(forum_plan_create(edition=edition, actor=service_staff))
+        except BaseException as error:  # noqa: BLE001 – counted below
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=plan) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(outcome, list) for outcome in outcomes), outcomes
+    assert sum(len(outcome) for outcome in outcomes) == len(FORUM_PLAN)
+    assert EventTask.objects.filter(forum_edition=edition).count() == len(FORUM_PLAN)
