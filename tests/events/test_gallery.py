@@ -283,3 +283,15 @@ def test_forum_list_query_count_is_flat(client_for, member, service_staff, editi
     with django_assert_num_queries(FORUM_LIST_QUERIES):
         response = client.get(reverse("events:forum_list"))
     assert response.content.decode().count('class="forum-thumb"') == editions
+
+
+@pytest.mark.parametrize(("mode", "image_format"), [
+    ("I;16", "PNG"), ("CMYK", "JPEG"), ("P", "PNG"), ("LA", "PNG"), ("RGBA", "WEBP"),
+    ("L", "JPEG"), ("1", "PNG")])
+def test_unusual_colour_modes_are_encoded_anew_not_refused(mode, image_format):
+    buffer = io.BytesIO()
+    Image.new(mode, (300, 200)).save(buffer, image_format)
+    processed = photo_process(upload(buffer.getvalue(), name="bild"))
+    stored = Image.open(io.BytesIO(processed["image"]))
+    assert stored.format == image_format and stored.mode in ("RGB", "RGBA")
+    assert (processed["width"], processed["height"]) == (300, 200)

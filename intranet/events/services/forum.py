@@ -361,21 +361,22 @@ def photo_process(upload) -> dict:
         with Image.open(upload, formats=[image_format]) as original:
             original.load()
             image = ImageOps.exif_transpose(original)  # upright, as the camera meant it
+        # Odd modes (16-bit, CMYK, palettes) either convert or are refused, never a 500.
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+            image.mode == "P" and "transparency" in image.info)
+        image = image.convert("RGBA" if has_alpha and image_format != "JPEG" else "RGB")
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        thumbnail = image.copy()
+        thumbnail.thumbnail((PHOTO_THUMBNAIL_SIDE, PHOTO_THUMBNAIL_SIDE))
+        encoded = _encoded(image, image_format), _encoded(thumbnail, image_format)
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
-            ValueError, EOFError) as error:
+            ValueError, EOFError, TypeError) as error:
         raise _not_a_photo() from error
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info)
-    image = image.convert("RGBA" if has_alpha and image_format != "JPEG" else "RGB")
-    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    thumbnail = image.copy()
-    thumbnail.thumbnail((PHOTO_THUMBNAIL_SIDE, PHOTO_THUMBNAIL_SIDE))
     content_type, suffix = PHOTO_TYPES[image_format]
-    return {"image": _encoded(image, image_format), "thumbnail": _encoded(thumbnail, image_format),
-            "content_type": content_type, "suffix": suffix, "width": image.width,
-            "height": image.height}
+    return {"image": encoded[0], "thumbnail": encoded[1], "content_type": content_type,
+            "suffix": suffix, "width": image.width, "height": image.height}
 
 
 @transaction.atomic
