@@ -103,8 +103,9 @@ class ShelfPage(Page):
     """One network's place in the tree. Not a page anyone reads: its address leads to the
     library filtered by the network, for those who may see the network."""
 
-    network = models.OneToOneField("networks.Network", verbose_name=_("network"),
-                                   on_delete=models.PROTECT, related_name="shelf")
+    # Without a network: the shelf of the meetings' documentation (events).
+    network = models.OneToOneField("networks.Network", verbose_name=_("network"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="shelf")
     # Where the network's documents and images live; only its editors may choose from it.
     collection = models.ForeignKey("wagtailcore.Collection", null=True, editable=False,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -45,7 +45,10 @@ def _name_networks(user, pages) -> None:
 
 
 def shelf_redirect(request, shelf):
-    """A shelf is the library filtered by its network, for those who may know the network."""
+    """A shelf is the library filtered by its network, for those who may know the network;
+    the meetings' shelf (no network) is the library's minutes."""
+    if shelf.network is None:
+        return redirect(f"{selectors.library_root_url()}?type=minutes")
     if not can_view_network(request.user, shelf.network):
         raise not_found()
     return redirect(f"{selectors.library_root_url()}?network={shelf.network.slug}")

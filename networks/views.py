@@ -139,8 +139,12 @@ def my_tasks(request):
                                           include_archived=False)
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
     query = "done=on" if include_done else ""
+    from intranet.events.selectors import my_event_tasks
+
     return render(request, "networks/my_tasks.html", {
-        "form": form, "page": page, "query": query, "include_done": include_done})
+        "form": form, "page": page, "query": query, "include_done": include_done,
+        # The follow-up tasks of meetings (one query), next to the network tasks.
+        "event_tasks": my_event_tasks(user=request.user, include_done=include_done)[:200]})
 
 
 # --- The network page -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.views import i18n
 from board import selectors as board_selectors
 from intranet.accounts import selectors as account_selectors
 from intranet.accounts.permissions import can_invite
+from intranet.events import selectors as event_selectors
 from networks import selectors as network_selectors
 from networks.permissions import can_found_network
 
@@ -37,6 +38,7 @@ def home(request):
             user=user, mine=True).prefetch_related(None)[:HOME_ROWS],
         "my_tasks": network_selectors.my_tasks_visible_to(
             user=user, include_archived=False)[:HOME_ROWS],
+        "my_event_tasks": event_selectors.my_event_tasks(user=user)[:HOME_ROWS],
         "may_found": can_found_network(user),
         **_news_since_last_visit(user),
     })

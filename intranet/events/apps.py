@@ -29,6 +29,9 @@ class EventsConfig(AppConfig):
             "forum_photo.add": _("Photo added to an Expertenforum"),
             "forum_photo.delete": _("Photo removed from an Expertenforum"),
         })
+        from .services.records import AUDIT_ACTIONS
+
+        register_audit_actions(AUDIT_ACTIONS)  # the meeting records
         _keep_the_index_in_step()
 
 

@@ -11,6 +11,7 @@ from intranet.accounts.models import Organisation, User, UserRole
 from networks.models import MemberState, Network, Status
 
 from .demo_planning import seed_forum
+from .demo_records import seed_meeting_records
 from .models import Audience, Event, ForumEdition, Kind
 from .permissions import can_register_for_event
 from .services import event_create, forum_edition_create, registration_create
@@ -101,7 +102,7 @@ def seed_events() -> int:
     forum_count += seed_forum(service)  # the coming edition's plan, photos of past ones
     forum_count += seed_open_space(service, people)  # sessions, proposals, grid
     if Event.objects.exists():
-        return forum_count
+        return forum_count + seed_meeting_records(service=service)
     roles_of: dict[int, set[str]] = {}
     for user_id, role in UserRole.objects.values_list("user_id", "role"):
         roles_of.setdefault(user_id, set()).add(role)
@@ -154,7 +155,7 @@ def seed_events() -> int:
         _register(event, members)
         created.append(event)
 
-    return len(created) + forum_count
+    return len(created) + forum_count + seed_meeting_records(service=service)
 
 
 # --- Open space of the Expertenforum ----------------------------------------------------

@@ -18,6 +18,8 @@ MANAGER_ROLES = ("service",)
 # Who may create events at all; which kinds and networks is checked per event below.
 CREATOR_ROLES = ("service", "coordinator", "steering")
 SERVICE_ONLY_KINDS = (Kind.FORUM, Kind.DEPARTMENT_HEADS)
+# Who proposes agenda items for the department-heads meeting.
+PROPOSER_ROLES = ("coordinator",)
 
 
 def _active(user) -> bool:
@@ -53,7 +55,13 @@ def can_view_event(user, event: Event) -> bool:
     if event.network is not None and not can_view_network(user, event.network):
         return False  # a confidential network's meeting follows the network
     return (_reaches(user, event) or is_organiser(user, event) or is_event_manager(user)
-            or event.created_by_id == user.pk)
+            or event.created_by_id == user.pk or _proposes_to(user, event))
+
+
+def _proposes_to(user, event: Event) -> bool:
+    """City coordinators see the department-heads meeting, to propose topics for it
+    (proposals rise): they see it, they are not invited to it."""
+    return event.kind == Kind.DEPARTMENT_HEADS and has_role(user, *PROPOSER_ROLES)
 
 
 def can_register_for_event(user, event: Event) -> bool:
@@ -218,3 +226,123 @@ def access_open_space_session(user, edition, pk):
     if session is None:
         raise not_found()
     return session
+
+
+# --- Meeting records: agenda, slides, minutes, decisions, follow-up tasks (H2) -----------
+# Whoever sees the event reads its accepted agenda, slides, minutes and decisions: they
+# follow the event's visibility (a confidential network's meeting stays with the network).
+
+def can_manage_records(user, event: Event) -> bool:
+    """The organisers keep the agenda, the minutes and the decisions (also after the
+    meeting); a cancelled meeting keeps what it has."""
+    return can_manage_event(user, event) and not event.is_cancelled
+
+
+def proposal_window_open(event: Event) -> bool:
+    """Proposals are taken until the deadline (without one: until the meeting begins)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    if event.is_cancelled or event.start <= now:
+        return False
+    return event.proposal_deadline is None or event.proposal_deadline > now
+
+
+def may_propose_to(user, event: Event) -> bool:
+    """Who may propose at all (the window aside): for the department-heads meeting, the
+    city coordinators, the department heads and its organisers."""
+    return (event.kind == Kind.DEPARTMENT_HEADS and can_view_event(user, event)
+            and (has_role(user, *PROPOSER_ROLES, "department_head")
+                 or can_manage_event(user, event)))
+
+
+def can_propose_agenda_item(user, event: Event) -> bool:
+    return may_propose_to(user, event) and proposal_window_open(event)
+
+
+def can_view_agenda_item(user, item) -> bool:
+    """Accepted items for everyone who sees the event; proposals for the organisers and
+    the person who proposed them."""
+    from .models import AgendaStatus
+
+    event = item.event
+    if not can_view_event(user, event):
+        return False
+    return (item.status == AgendaStatus.ACCEPTED or item.proposed_by_id == user.pk
+            or can_manage_event(user, event))
+
+
+def can_complete_event_task(user, task) -> bool:
+    """The assignee marks a task done; the organisers of its meeting too."""
+    if not _active(user):
+        return False
+    if task.event_id is not None and not can_view_event(user, task.event):
+        return False
+    if task.assignee_id == user.pk:
+        return True
+    if task.event_id is not None:
+        return can_manage_event(user, task.event)
+    return is_event_manager(user)
+
+
+def can_publish_documentation(user, event: Event) -> bool:
+    """Service staff publish a meeting's documentation to the library once it has begun;
+    the leads of a network publish its meeting's as a draft on the network's shelf."""
+    from django.utils import timezone
+
+    if not can_manage_records(user, event) or event.start > timezone.now():
+        return False
+    return is_event_manager(user) or (event.network is not None
+                                      and can_lead(user, event.network))
+
+
+def can_view_decision_overview(user) -> bool:
+    """The decisions of the department-heads meetings: whoever sees such a meeting sees
+    its decisions there."""
+    return _active(user)
+
+
+def access_agenda_item(user, event: Event, pk) -> "object":
+    """An item of this event the person may see, or the one 404."""
+    from .models import AgendaItem
+
+    item = AgendaItem.objects.filter(event=event, pk=pk).first() if str(pk).isdigit() else None
+    if item is None:
+        raise not_found()
+    item.event = event
+    if not can_view_agenda_item(user, item):
+        raise not_found()
+    return item
+
+
+def access_slide(user, event: Event, pk):
+    """A slide of a visible agenda item of this event, or the one 404 (the file door)."""
+    from .models import AgendaSlide
+
+    slide = AgendaSlide.objects.select_related("item").filter(item__event=event, pk=pk).first()
+    if slide is None:
+        raise not_found()
+    slide.item.event = event
+    if not can_view_agenda_item(user, slide.item):
+        raise not_found()
+    return slide
+
+
+def access_decision(user, event: Event, pk):
+    from .models import Decision
+
+    decision = Decision.objects.filter(event=event, pk=pk).first()
+    if decision is None:
+        raise not_found()
+    decision.event = event
+    return decision
+
+
+def access_event_task(user, pk):
+    """A follow-up task the person may see (through its meeting), or the one 404."""
+    from .selectors import event_tasks_visible_to
+
+    task = event_tasks_visible_to(user=user).filter(pk=pk).first()
+    if task is None:
+        raise not_found()
+    return task

@@ -235,14 +235,15 @@ def test_event_page_query_count_is_flat(client_for, member, make_event, make_peo
     client.get(event.get_absolute_url())
     # 1 session, 2 user, 3 the event with network, host city, counts and own registration
     # (subqueries), 4 mark the person's notifications about it read, 5 roles of the person,
-    # 6 organisers (may they manage?), 7 organisers with their cities (listed), 8 unread
-    # notifications in the header
+    # 6 organisers (may they manage?), 7 organisers with their cities (listed), 8 agenda
+    # items, 9 the minutes, 10 the decisions (their details only when there are some:
+    # tests/events/test_records.py), 11 unread notifications in the header
     with django_assert_num_queries(EVENT_PAGE_QUERIES):
         response = client.get(event.get_absolute_url())
     assert response.context["event"].waitlist_count == 2
 
 
-EVENT_PAGE_QUERIES = 8
+EVENT_PAGE_QUERIES = 11
 
 
 def test_opening_the_event_marks_its_notifications_read(client_for, make_event, make_people):

@@ -632,7 +632,7 @@ def test_my_tasks_query_count_is_flat(client_for, coordinator, member, count,
         task_create(network=network, actor=coordinator, title=f"Aufgabe {index}",
                     assignee=member, due=timezone.localdate() - timedelta(days=index))
     client = client_for(member)
-    # session, user, roles, count, the page of tasks (with their networks), the header's
-    # unread notifications
-    with django_assert_num_queries(6):
+    # session, user, roles, count, the page of tasks (with their networks), the follow-up
+    # tasks of meetings (with their meetings), the header's unread notifications
+    with django_assert_num_queries(7):
         assert client.get(reverse("networks:my_tasks")).status_code == 200

@@ -26,6 +26,19 @@ from .open_space import (
     SessionProposalForm,
     SlotForm,
 )
+from .records import (
+    AgendaItemForm,
+    DecisionFilterForm,
+    DecisionForm,
+    EventTaskEditForm,
+    EventTaskForm,
+    MinutesForm,
+    ProposalDeadlineForm,
+    ProposalDecisionForm,
+    ProposalForm,
+    SlideForm,
+    TaskStateForm,
+)
 
 __all__ = [
     "AUDIENCE_CHOICES", "AdoptHostForm", "CalendarFilterForm", "CancelForm",
@@ -39,4 +52,10 @@ __all__ += [
 # The open space of the Expertenforum.
 __all__ += [
     "PlaceForm", "ResultsForm", "RoomForm", "SessionProposalForm", "SlotForm",
+]
+# The meeting records: agenda, proposals, minutes, decisions, follow-up tasks.
+__all__ += [
+    "AgendaItemForm", "DecisionFilterForm", "DecisionForm", "EventTaskEditForm",
+    "EventTaskForm", "MinutesForm", "ProposalDeadlineForm", "ProposalDecisionForm",
+    "ProposalForm", "SlideForm", "TaskStateForm",
 ]

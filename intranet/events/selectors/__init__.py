@@ -44,6 +44,17 @@ from .open_space import (
     programme_conflicts,
     session_conflicts,
 )
+from .records import (
+    agenda_of,
+    decision_overview_visible_to,
+    decision_years,
+    decisions_of,
+    event_tasks_visible_to,
+    minutes_of,
+    my_event_tasks,
+    next_department_heads_meeting,
+    proposals_of,
+)
 
 __all__ = [
     "FEED_PAST_DAYS", "HostRotation", "HostRow", "SUGGESTED_YEARS", "calendar_visible_to",
@@ -63,4 +74,10 @@ __all__ += [
     "Conflict", "Programme", "ProgrammeRow", "open_space_programme_visible_to",
     "open_space_results_of", "open_space_sessions_visible_to", "programme_conflicts",
     "session_conflicts",
+]
+# The meeting records: agenda, proposals, minutes, decisions, follow-up tasks.
+__all__ += [
+    "agenda_of", "decision_overview_visible_to", "decision_years", "decisions_of",
+    "event_tasks_visible_to", "minutes_of", "my_event_tasks",
+    "next_department_heads_meeting", "proposals_of",
 ]

@@ -15,10 +15,11 @@ from ..models import (
     Audience,
     AudienceRole,
     Event,
+    Kind,
     Registration,
     RegistrationStatus,
 )
-from ..permissions import MANAGER_ROLES, is_event_manager
+from ..permissions import MANAGER_ROLES, PROPOSER_ROLES, is_event_manager
 
 # How far back the personal calendar feed reaches: calendars keep what they once had.
 FEED_PAST_DAYS = 180
@@ -51,6 +52,8 @@ def event_list_visible_to(*, user) -> QuerySet[Event]:
             event_id=event, user_id=user.pk)))
         | Exists(Event.organisers.through.objects.filter(event_id=event, user_id=user.pk))
         | Q(created_by=user)
+        | (Q(kind=Kind.DEPARTMENT_HEADS)
+           & Exists(UserRole.objects.filter(user=user, role__in=PROPOSER_ROLES)))
     )
     return events.filter(reach)
 

@@ -42,6 +42,28 @@ from .open_space import (
     open_space_slot_create,
     open_space_slot_delete,
 )
+from .records import (
+    AUDIT_ACTIONS,
+    agenda_item_carry_over,
+    agenda_item_create,
+    agenda_item_decide,
+    agenda_item_delete,
+    agenda_item_move,
+    agenda_item_propose,
+    agenda_item_update,
+    decision_create,
+    decision_update,
+    documentation_publish,
+    event_task_create,
+    event_task_delete,
+    event_task_set_state,
+    event_task_update,
+    events_shelf,
+    minutes_save,
+    proposal_deadline_set,
+    slide_add,
+    slide_delete,
+)
 
 __all__ = [
     "EDITABLE_FIELDS", "NOTICEABLE_FIELDS", "REMINDER_WINDOWS", "attendance_record",
@@ -60,4 +82,12 @@ __all__ += [
     "open_space_session_propose", "open_space_session_results",
     "open_space_session_schedule", "open_space_session_update",
     "open_space_session_withdraw", "open_space_slot_create", "open_space_slot_delete",
+]
+# The meeting records: agenda, proposals, minutes, decisions, follow-up tasks.
+__all__ += [
+    "AUDIT_ACTIONS", "agenda_item_carry_over", "agenda_item_create", "agenda_item_decide",
+    "agenda_item_delete", "agenda_item_move", "agenda_item_propose", "agenda_item_update",
+    "decision_create", "decision_update", "documentation_publish", "event_task_create",
+    "event_task_delete", "event_task_set_state", "event_task_update", "events_shelf",
+    "minutes_save", "proposal_deadline_set", "slide_add", "slide_delete",
 ]

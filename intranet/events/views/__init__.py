@@ -46,6 +46,28 @@ from .open_space import (
     open_space_slot_delete,
     open_space_withdraw,
 )
+from .records import (
+    agenda_item_delete,
+    agenda_item_edit,
+    agenda_item_move,
+    agenda_manage,
+    decision_create,
+    decision_edit,
+    decision_overview,
+    documentation_publish,
+    event_task_create,
+    event_task_edit,
+    event_task_state,
+    minutes_edit,
+    proposal_carry_over,
+    proposal_create,
+    proposal_deadline,
+    proposal_decide,
+    records_context,
+    slide_delete,
+    slide_download,
+    slide_upload,
+)
 
 __all__ = [
     "BERLIN", "EVENTS_PER_PAGE", "calendar", "calendar_feed", "event_cancel", "event_create",
@@ -63,4 +85,12 @@ __all__ += [
     "open_space_programme", "open_space_propose", "open_space_results",
     "open_space_room_add", "open_space_room_delete", "open_space_slot_add",
     "open_space_slot_delete", "open_space_withdraw",
+]
+# The meeting records: agenda, proposals, minutes, decisions, follow-up tasks.
+__all__ += [
+    "agenda_item_delete", "agenda_item_edit", "agenda_item_move", "agenda_manage",
+    "decision_create", "decision_edit", "decision_overview", "documentation_publish",
+    "event_task_create", "event_task_edit", "event_task_state", "minutes_edit",
+    "proposal_carry_over", "proposal_create", "proposal_deadline", "proposal_decide",
+    "records_context", "slide_delete", "slide_download", "slide_upload",
 ]

@@ -32,6 +32,7 @@ from ..permissions import (
     can_manage_event,
     can_register_for_event,
 )
+from .records import records_context
 
 EVENTS_PER_PAGE = 25
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -69,6 +70,7 @@ def event_detail(request, pk: int):
         "cancel_form": CancelForm() if may_manage and not event.is_cancelled else None,
         "free_places": (None if event.capacity is None
                         else max(event.capacity - event.registered_count, 0)),
+        **records_context(user, event, may_manage=may_manage),
     })
 
 
