@@ -169,6 +169,13 @@ def found_words(text: str, terms: set[str]):
             yield token.startchar, token.endchar
 
 
+def text_of(*parts) -> str:
+    """The document text of an index: its non-empty parts, one per line. Built in Python,
+    not from a template: rendering a template for every object was the largest part of a
+    rebuild's own work beside Whoosh's (make bench), and the text is plain, not HTML."""
+    return "\n".join(str(part) for part in parts if part)
+
+
 def title_field(**options) -> indexes.CharField:
     """The ``title`` field of every search index: analyzed like the text and boosted
     (``TITLE_BOOST``); queries search it beside the text (``search_backend``). All

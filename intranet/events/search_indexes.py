@@ -3,10 +3,10 @@ hit is checked again through ``event_list_visible_to`` before anyone sees it."""
 
 from haystack import indexes
 
-from intranet.core.search_analysis import german_analyzer, title_field
+from intranet.core.search_analysis import german_analyzer, text_of, title_field
 from networks.models import Visibility
 
-from .models import Audience, Event
+from .models import Audience, Event, Kind
 from .permissions import MANAGER_ROLES
 
 
@@ -27,7 +27,7 @@ def event_audience(event: Event) -> list[str]:
 
 
 class EventIndex(indexes.SearchIndex, indexes.Indexable):
-    text = indexes.CharField(document=True, use_template=True, analyzer=german_analyzer())
+    text = indexes.CharField(document=True, analyzer=german_analyzer())
     type = indexes.CharField(default="event")
     audience = indexes.MultiValueField()
     title = title_field(model_attr="title")
@@ -42,6 +42,11 @@ class EventIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         return Event.objects.select_related("network", "host_organisation").prefetch_related(
             "audience_roles", "audience_cities", "audience_people", "organisers")
+
+    def prepare_text(self, event):
+        return text_of(event.title, Kind(event.kind).label, event.description, event.venue,
+                       event.address,
+                       event.host_organisation.name if event.host_organisation else "")
 
     def prepare_audience(self, event):
         return event_audience(event)
