@@ -682,3 +682,32 @@ def test_the_demo_seeds_department_heads_meetings_with_decisions(db):
     assert AgendaItem.objects.filter(status=AgendaStatus.DEFERRED).exists()
     assert AgendaSlide.objects.exists()
     assert seed_meeting_records(service=service, heads=heads, coordinators=coordinators) == 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_department_heads_meetings_agree_between_the_rule_and_the_selector(seed, make_event,
+                                                                           service_staff):
+    """DESIGN §3.1 for the department-heads meeting: ``can_view_event`` and
+    ``event_list_visible_to`` agree for random roles and audiences."""
+    import random
+
+    from intranet.accounts.models import Role
+
+    rng = random.Random(seed)
+    roles = [role.value for role in Role]
+    people = [UserFactory(roles=rng.sample(roles, rng.randint(1, 2))) for _ in range(8)]
+    events = []
+    for index in range(4):
+        audience = rng.choice([Audience.EVERYONE, Audience.ROLES, Audience.PEOPLE])
+        fields = {"audience": audience}
+        if audience == Audience.ROLES:
+            fields["roles"] = rng.sample(roles, 2)
+        if audience == Audience.PEOPLE:
+            fields["people"] = rng.sample(people, 2)
+        events.append(make_event(kind=rng.choice([Kind.DEPARTMENT_HEADS, Kind.STEERING]),
+                                 title=f"Runde {index}", **fields))
+    for person in people:
+        visible = set(event_list_visible_to(user=person).values_list("pk", flat=True))
+        for event in events:
+            assert (event.pk in visible) is can_view_event(person, event), (person.roles,
+                                                                            event.kind)
