@@ -30,11 +30,19 @@ from intranet.events.models import (
 )
 from intranet.events.selectors import event_list_visible_to
 from knowledge.models import LibraryPage
-from networks.models import MemberRole, Membership, MemberState, Network, Status, Task, TaskState
+from networks.models import (
+    MemberRole,
+    Membership,
+    MemberState,
+    Network,
+    Status,
+    Task,
+    TaskState,
+    Visibility,
+)
 from networks.selectors import network_ids_member_of
 
 from .models import DailyFigure
-from .permissions import can_see_network_name
 
 ACTIVE_PEOPLE_DAYS = 90
 ATTENDED_DAYS = 365
@@ -130,7 +138,17 @@ class Matrix:
     maximum: int
     total_networks: int = 0
     total_cities: int = 0
-    pairs: list = field(default_factory=list)  # (network row, city row, members), all
+    sources: tuple = ((), (), {})  # open networks, cities, pairs: for ``all_pairs``
+
+    def all_pairs(self) -> list[tuple]:
+        """(network row, city row, members) of every pair, for the CSV: read on demand,
+        since a nation has some 60,000 of them."""
+        open_networks, cities, pairs = self.sources
+        networks = {row.pk: row for row in open_networks}
+        by_pk = {city.pk: city for city in cities}
+        return sorted(((networks[n], by_pk[c], members) for (n, c), members in pairs.items()
+                       if n in networks and c in by_pk),
+                      key=lambda item: (item[0].label, item[1].name))
 
     @property
     def is_cut(self) -> bool:
@@ -227,13 +245,23 @@ def network_rows(*, user, now: datetime.datetime, pairs: dict,
     return named_rows + sorted(numbered_rows, key=lambda row: row.pk)
 
 
+def _network_url(slug: str) -> str:
+    """The network's address without a ``reverse`` per row (5,000 rows at nation scale)."""
+    return _NETWORK_URL[0].replace("__slug__", slug)
+
+
+_NETWORK_URL: list[str] = []
+
+
 def _network_row(network: dict, visible_ids) -> NetworkRow:
-    probe = Network(pk=network["pk"], visibility=network["visibility"])
-    named = can_see_network_name(probe, visible_ids=visible_ids)
+    if not _NETWORK_URL:
+        _NETWORK_URL.append(reverse("networks:detail", args=["__slug__"]))
+    # The rule of can_see_network_name, on plain values (no model per row).
+    named = network["visibility"] != Visibility.CONFIDENTIAL or network["pk"] in visible_ids
     return NetworkRow(
         pk=network["pk"], named=named,
         label=network["name"] if named else confidential_label(network["pk"]),
-        url=reverse("networks:detail", args=[network["slug"]]) if named else "",
+        url=_network_url(network["slug"]) if named else "",
         visibility=network["visibility"], status=network["status"],
         founded_at=network["founded_at"], ended_at=network["ended_at"])
 
@@ -311,15 +339,7 @@ def build_matrix(networks: list[NetworkRow], cities: list[CityRow], pairs: dict)
     maximum = max((value for line in cells for value in line), default=0)
     return Matrix(cities=shown_cities, networks=shown_networks, cells=cells, maximum=maximum,
                   total_networks=len(open_networks), total_cities=len(cities),
-                  pairs=_pairs_sparse(open_networks, cities, pairs))
-
-
-def _pairs_sparse(open_networks, cities, pairs) -> list:
-    networks = {row.pk: row for row in open_networks}
-    by_pk = {city.pk: city for city in cities}
-    return sorted(((networks[n], by_pk[c], members) for (n, c), members in pairs.items()
-                   if n in networks and c in by_pk),
-                  key=lambda item: (item[0].label, item[1].name))
+                  sources=(open_networks, cities, pairs))
 
 
 # --- Over time --------------------------------------------------------------------------
@@ -462,8 +482,8 @@ def network_for_steering(*, user, pk: int) -> tuple[Network, NetworkRow] | None:
     network = Network.objects.filter(pk=pk).first()
     if network is None:
         return None
-    visible_ids = set(network_ids_member_of(user=user)) if network.visibility == "confidential" \
-        else set()
+    visible_ids = (set(network_ids_member_of(user=user))
+                   if network.visibility == Visibility.CONFIDENTIAL else set())
     row = _network_row({"pk": network.pk, "slug": network.slug, "name": network.name,
                         "visibility": network.visibility, "status": network.status,
                         "founded_at": network.founded_at, "ended_at": network.ended_at},
