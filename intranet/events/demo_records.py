@@ -27,17 +27,17 @@ from .services import (
 
 # Per past meeting: (years ago, decisions as (title, wording, status)).
 PAST_MEETINGS = [
-    (3, [("Klimaanpassung wird Pflichtaufgabe in allen Bauleitplänen",
+    (2, [("Klimaanpassung wird Pflichtaufgabe in allen Bauleitplänen",
           "Jede Stadt prüft Bebauungspläne auf Hitze- und Starkregenvorsorge.", "done"),
          ("Gemeinsamer Leitfaden Baumrigolen", "Das Netzwerk Baumrigolen erarbeitet einen "
           "Leitfaden für alle Städte.", "done")]),
-    (2, [("Hitzeaktionspläne in allen Städten bis Ende nächsten Jahres",
+    (1, [("Hitzeaktionspläne in allen Städten bis Ende nächsten Jahres",
           "Die Städte stellen Hitzeaktionspläne auf; die Serviceorganisation berät.", "doing"),
          ("Entsiegelungsprogramm für Schulhöfe", "Je Stadt mindestens ein Schulhof.",
           "done"),
          ("Regionale Starkregengefahrenkarte", "Wird zugunsten der Landeskarte nicht "
           "weiterverfolgt.", "dropped")]),
-    (1, [("Förderberatung bündeln", "Die Serviceorganisation richtet eine gemeinsame "
+    (0, [("Förderberatung bündeln", "Die Serviceorganisation richtet eine gemeinsame "
           "Förderberatung ein.", "open"),
          ("Kennzahlen für die Schwammstadt", "Die Prozesssteuerung schlägt fünf Kennzahlen "
           "vor, die alle Städte jährlich melden.", "open")]),
@@ -45,11 +45,11 @@ PAST_MEETINGS = [
 
 
 def _meeting_start(years_ago: int) -> datetime.datetime:
-    """The meeting in late January, ``years_ago`` years back (negative: ahead)."""
+    """The meeting in late January, ``years_ago`` years before the latest one that has
+    taken place (negative: the coming one)."""
     today = timezone.localdate()
-    day = datetime.date(today.year - years_ago, 1, 28)
-    if years_ago <= 0 and day <= today:
-        day = datetime.date(today.year + 1, 1, 28)
+    latest = today.year if datetime.date(today.year, 1, 28) < today else today.year - 1
+    day = datetime.date(latest - years_ago, 1, 28)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
@@ -108,7 +108,7 @@ def seed_meeting_records(*, service, heads=None, coordinators=None) -> int:
             decision = decision_create(event=event, actor=service, title=title, text=text)
             assignee = assignees[(index + number) % len(assignees)]
             # The last meeting's first decision has a task that is overdue.
-            due = (today - datetime.timedelta(days=21) if years_ago == 1 and number == 0
+            due = (today - datetime.timedelta(days=21) if years_ago == 0 and number == 0
                    else today + datetime.timedelta(days=60 + 30 * number)
                    if status in ("open", "doing") else event.start.date()
                    + datetime.timedelta(days=180))
@@ -120,7 +120,7 @@ def seed_meeting_records(*, service, heads=None, coordinators=None) -> int:
                 event_task_set_state(task=task, actor=service, state="done")
         meetings.append(event)
 
-    upcoming = _meeting(service, 0, f"Dezernent:innenrunde {_meeting_start(0).year}")
+    upcoming = _meeting(service, -1, f"Dezernent:innenrunde {_meeting_start(-1).year}")
     proposal_deadline_set(event=upcoming, actor=service,
                           deadline=upcoming.start - datetime.timedelta(days=14))
     start = upcoming.start
