@@ -370,9 +370,9 @@ def test_start_page_query_count_is_flat(client_for, member, coordinator, city, c
     client = client_for(member)
     # session, user, roles, the person's organisation, colleagues, coordinators, newcomers,
     # has-topics check, my networks, my tasks (the start page shows names only: no
-    # prefetches), the board's posts new since the last visit, the header's unread
-    # notifications
-    with django_assert_num_queries(12):
+    # prefetches), my follow-up tasks from meetings, the board's posts new since the last
+    # visit, the header's unread notifications
+    with django_assert_num_queries(13):
         assert client.get(reverse("home")).status_code == 200
 
 

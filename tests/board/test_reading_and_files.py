@@ -304,9 +304,10 @@ def test_start_page_query_count_with_news_is_flat(client_for, coordinator, membe
     client = client_for(member)
     client.get(reverse("home"))
     # session, user, roles, organisation, colleagues, coordinators, newcomers, has-topics,
-    # my networks, my tasks, the newest posts since the last visit, their count (only when
-    # there are more than shown), the header's unread notifications
-    with django_assert_num_queries(12 if count < 5 else 13):
+    # my networks, my tasks, my follow-up tasks from meetings, the newest posts since the
+    # last visit, their count (only when there are more than shown), the header's unread
+    # notifications
+    with django_assert_num_queries(13 if count < 5 else 14):
         assert client.get(reverse("home")).status_code == 200
 
 
