@@ -106,6 +106,7 @@ def annual_report_for(*, user, year: int) -> AnnualReport:
             kind=Kind.DEPARTMENT_HEADS, start__gte=start, start__lt=end,
             cancelled_at__isnull=True).order_by("start")),
         cities=city_rows(since_people=start, period_start=start, period_end=end,
-                         network_ids_of_city=network_ids_of_city),
+                         networks_per_city={city_id: len(ids) for city_id, ids
+                                            in network_ids_of_city.items()}),
         active_networks=len({network_id for network_id, _city in pairs}),
     )

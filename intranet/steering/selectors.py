@@ -2,9 +2,12 @@
 
 Each figure is one ``GROUP BY`` over its table (members per network, posts per network …),
 merged here in Python by key, so the dashboard runs the same number of queries for five
-networks and for five thousand: no query per row. Confidential networks take part in every
-count; their names, titles and texts never leave this module for someone who may not see
-them (DESIGN §3.6): such a network is "Confidential network no. <id>".
+networks and for five thousand: no query per row. The city × network pairs (some 60,000 in
+a nation) are counted in the database too (``COUNT(DISTINCT …)`` per network and per city);
+they are read as a list only for the matrix's shown cells and for its CSV. Confidential
+networks take part in every count; their names, titles and texts never leave this module
+for someone who may not see them (DESIGN §3.6): such a network is "Confidential network
+no. <id>".
 """
 
 import datetime
@@ -138,13 +141,14 @@ class Matrix:
     maximum: int
     total_networks: int = 0
     total_cities: int = 0
-    sources: tuple = ((), (), {})  # open networks, cities, pairs: for ``all_pairs``
+    sources: tuple = ((), ())  # open networks, cities: for ``all_pairs``
 
     def all_pairs(self) -> list[tuple]:
-        """(network row, city row, members) of every pair, for the CSV: read on demand,
-        since a nation has some 60,000 of them."""
-        open_networks, cities, pairs = self.sources
+        """(network row, city row, members) of every pair, for the CSV: read on demand (one
+        query), since a nation has some 60,000 of them."""
+        open_networks, cities = self.sources
         networks = {row.pk: row for row in open_networks}
+        pairs = participation_pairs(network_filter=~Q(network__status=Status.DISSOLVED))
         by_pk = {city.pk: city for city in cities}
         return sorted(((networks[n], by_pk[c], members) for (n, c), members in pairs.items()
                        if n in networks and c in by_pk),
@@ -175,10 +179,8 @@ def _by(rows, key: str) -> dict:
 
 # --- Per network ------------------------------------------------------------------------
 
-def network_rows(*, user, now: datetime.datetime, pairs: dict,
-                 quiet_days: int = 90) -> list[NetworkRow]:
-    """Every network with its figures: nine aggregate queries, whatever the number;
-    ``pairs`` are the city × network pairs of ``participation_pairs``.
+def network_rows(*, user, now: datetime.datetime, quiet_days: int = 90) -> list[NetworkRow]:
+    """Every network with its figures: eight aggregate queries, whatever the number.
 
     Posts and comments are read back only as far as the figures need (90 days, or the
     quiet period when it is longer): the newest post of a network quiet for longer is no
@@ -193,10 +195,10 @@ def network_rows(*, user, now: datetime.datetime, pairs: dict,
     active = Membership.objects.filter(state=MemberState.ACTIVE, user__is_active=True)
     members = _by(active.order_by().values("network_id").annotate(
         members=Count("pk"),
-        leads=Count("pk", filter=Q(role=MemberRole.LEAD))), "network_id")
-    cities = defaultdict(int)  # from the city × network pairs: no query of its own
-    for network_id, _city_id in pairs:
-        cities[network_id] += 1
+        leads=Count("pk", filter=Q(role=MemberRole.LEAD)),
+        cities=Count("user__organisation", distinct=True,
+                     filter=Q(user__organisation__kind=OrganisationKind.MUNICIPALITY))),
+        "network_id")
     posts = _by(Post.objects.filter(network__isnull=False, hidden_at__isnull=True,
                                     created_at__gte=window)
                 .order_by().values("network_id").annotate(
@@ -228,7 +230,7 @@ def network_rows(*, user, now: datetime.datetime, pairs: dict,
         row.age_days = (now - network["founded_at"]).days
         row.members = members.get(pk, {}).get("members", 0)
         row.active_leads = members.get(pk, {}).get("leads", 0)
-        row.cities = cities.get(pk, 0)
+        row.cities = members.get(pk, {}).get("cities", 0)
         post, comment = posts.get(pk, {}), comments.get(pk, {})
         row.posts_30, row.posts_90 = post.get("p30", 0), post.get("p90", 0)
         row.comments_30, row.comments_90 = comment.get("c30", 0), comment.get("c90", 0)
@@ -269,9 +271,9 @@ def _network_row(network: dict, visible_ids) -> NetworkRow:
 # --- Per city ---------------------------------------------------------------------------
 
 def city_rows(*, since_people: datetime.datetime, period_start: datetime.datetime,
-              period_end: datetime.datetime, network_ids_of_city: dict) -> list[CityRow]:
+              period_end: datetime.datetime, networks_per_city: dict) -> list[CityRow]:
     """The member cities with people, coordinators, events attended and posts in the
-    period; ``network_ids_of_city`` (from the participation pairs) gives their networks."""
+    period; ``networks_per_city`` (city id → number) gives their networks."""
     cities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by(
         "name", "pk").values_list("pk", "slug", "name")
     people = _by(User.objects.filter(is_active=True, organisation__isnull=False).order_by()
@@ -296,7 +298,7 @@ def city_rows(*, since_people: datetime.datetime, period_start: datetime.datetim
         row.people = people.get(pk, {}).get("people", 0)
         row.active_people = people.get(pk, {}).get("active", 0)
         row.coordinators = coordinators.get(pk, 0)
-        row.networks = len(network_ids_of_city.get(pk, ()))
+        row.networks = networks_per_city.get(pk, 0)
         row.events_attended = attended.get(pk, 0)
         row.posts = posts.get(pk, 0)
         rows.append(row)
@@ -314,32 +316,44 @@ def participation_pairs(*, network_filter: Q | None = None) -> dict[tuple[int, i
         "network_id", "user__organisation_id").annotate(n=Count("pk"))}
 
 
+def city_participation() -> dict[int, tuple[int, int]]:
+    """City id → (open networks it takes part in, its active members in them): one
+    ``GROUP BY`` over the memberships, not the list of pairs."""
+    return {city_id: (networks, members) for city_id, networks, members in Membership.objects
+            .filter(state=MemberState.ACTIVE, user__is_active=True,
+                    user__organisation__kind=OrganisationKind.MUNICIPALITY)
+            .exclude(network__status=Status.DISSOLVED)
+            .order_by().values_list("user__organisation_id")
+            .annotate(networks=Count("network", distinct=True), members=Count("pk"))}
+
+
 MATRIX_NETWORKS, MATRIX_CITIES = 30, 25
 
 
-def build_matrix(networks: list[NetworkRow], cities: list[CityRow], pairs: dict) -> Matrix:
+def build_matrix(networks: list[NetworkRow], cities: list[CityRow],
+                 participation: dict) -> Matrix:
     """Open networks by cities; the cell holds the number of members, shaded by it. A
     picture of a nation's 5,000 networks by 2,000 cities helps no one: it shows the
     largest networks and the cities taking part most (``total_*`` say how many there are;
-    the CSV has every pair)."""
+    the CSV has every pair). ``participation`` is ``city_participation``; the shown cells
+    are one query of their own."""
     open_networks = [row for row in networks if row.is_open]
-    open_ids = {row.pk for row in open_networks}
-    involvement = defaultdict(int)
-    for (network_id, city_id), members in pairs.items():
-        if network_id in open_ids:
-            involvement[city_id] += members
+    involvement = {city_id: members for city_id, (_n, members) in participation.items()}
     shown_networks = sorted(open_networks, key=lambda row: (-row.members, row.pk))[
         :MATRIX_NETWORKS]
     shown_networks.sort(key=lambda row: (not row.named, row.label if row.named else row.pk))
-    shown_cities = sorted(cities, key=lambda city: (-involvement[city.pk], city.name))[
+    shown_cities = sorted(cities, key=lambda city: (-involvement.get(city.pk, 0), city.name))[
         :MATRIX_CITIES]
     shown_cities.sort(key=lambda city: city.name)
+    pairs = participation_pairs(network_filter=Q(
+        network_id__in=[row.pk for row in shown_networks],
+        user__organisation_id__in=[city.pk for city in shown_cities]))
     cells = [[pairs.get((network.pk, city.pk), 0) for city in shown_cities]
              for network in shown_networks]
     maximum = max((value for line in cells for value in line), default=0)
     return Matrix(cities=shown_cities, networks=shown_networks, cells=cells, maximum=maximum,
                   total_networks=len(open_networks), total_cities=len(cities),
-                  sources=(open_networks, cities, pairs))
+                  sources=(open_networks, cities))
 
 
 # --- Over time --------------------------------------------------------------------------
@@ -456,23 +470,19 @@ def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_day
 def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Dashboard:
     """Everything on the steering page, for someone ``can_view_steering`` lets in."""
     now = now or timezone.now()
-    pairs = participation_pairs()
-    networks = network_rows(user=user, now=now, pairs=pairs, quiet_days=quiet_days)
-    open_ids = {row.pk for row in networks if row.is_open}
-    network_ids_of_city = defaultdict(set)
-    for network_id, city_id in pairs:
-        if network_id in open_ids:
-            network_ids_of_city[city_id].add(network_id)
+    networks = network_rows(user=user, now=now, quiet_days=quiet_days)
+    participation = city_participation()
     cities = city_rows(since_people=now - datetime.timedelta(days=ACTIVE_PEOPLE_DAYS),
                        period_start=now - datetime.timedelta(days=ATTENDED_DAYS),
-                       period_end=now, network_ids_of_city=network_ids_of_city)
+                       period_end=now, networks_per_city={
+                           city_id: count for city_id, (count, _m) in participation.items()})
     activity, as_of = activity_rows(today=timezone.localdate(now))
     return Dashboard(
         now=now, quiet_days=quiet_days, networks=networks, cities=cities,
         attention=attention_of(networks, cities, quiet_days=quiet_days, now=now,
                                overdue_decisions=overdue_decisions_visible_to(
                                    user=user, today=timezone.localdate(now))),
-        matrix=build_matrix(networks, cities, pairs),
+        matrix=build_matrix(networks, cities, participation),
         lifecycle=lifecycle_rows(networks), activity=activity, activity_as_of=as_of)
 
 
