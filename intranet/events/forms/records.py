@@ -50,7 +50,7 @@ class ProposalForm(forms.Form):
 
 
 class ProposalDecisionForm(forms.Form):
-    status = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+    status = forms.ChoiceField(label=_("Decision on the proposal"), widget=forms.RadioSelect, choices=[
         (AgendaStatus.ACCEPTED, _("Accept onto the agenda")),
         (AgendaStatus.DEFERRED, _("Defer (it can be carried to the next meeting)")),
         (AgendaStatus.DECLINED, _("Decline"))])

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.models import TaskState
 
@@ -22,7 +23,7 @@ from .event import Event
 
 
 class AgendaStatus(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
+    PROPOSED = "proposed", pgettext_lazy("state of an agenda proposal", "proposed")
     ACCEPTED = "accepted", _("accepted")
     DEFERRED = "deferred", _("deferred")
     DECLINED = "declined", _("declined")
