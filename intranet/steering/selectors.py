@@ -361,10 +361,11 @@ def build_matrix(networks: list[NetworkRow], cities: list[CityRow],
 def lifecycle_rows(networks: list[NetworkRow]) -> list[dict]:
     """Per year: networks founded, dissolved and marked as continued."""
     founded, dissolved = defaultdict(int), defaultdict(int)
+    zone = timezone.get_current_timezone()  # once, not a localtime() per row (5,000 rows)
     for row in networks:
-        founded[timezone.localtime(row.founded_at).year] += 1
+        founded[row.founded_at.astimezone(zone).year] += 1
         if row.status == Status.DISSOLVED and row.ended_at:
-            dissolved[timezone.localtime(row.ended_at).year] += 1
+            dissolved[row.ended_at.astimezone(zone).year] += 1
     # "Continued" has no date on the network: the audit log says when it was decided.
     continued = dict(AuditEntry.objects.filter(action="network.continue").order_by()
                      .values_list(ExtractYear("created_at"))
