@@ -1,7 +1,10 @@
 """Demo networks for ``seed_demo``: the themes of the region, in every state."""
 
+import datetime
+
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from intranet.accounts.demo import DEMO_DOMAIN
 from intranet.accounts.models import Topic, User
@@ -93,6 +96,7 @@ def seed_networks() -> int:
         networks.append(network)
     if len(networks) < len(NETWORKS):
         return len(networks)
+    _backdate_founding(networks)
     member = by_email["mitglied@" + DEMO_DOMAIN]
     membership_join(network=networks[2], user=member)  # a pending request for the lead
     network_dissolve(network=networks[6], actor=networks[6].founded_by,
@@ -102,6 +106,18 @@ def seed_networks() -> int:
     network_continue(network=networks[4], actor=networks[4].founded_by,
                      summary="Hitzeschutz bleibt Daueraufgabe; das Netzwerk besteht weiter.")
     return len(networks)
+
+
+# Years since each demo network was founded: the region has worked together since 2019.
+FOUNDED_YEARS_AGO = [6, 5, 4, 4, 3, 2, 5, 1]
+
+
+def _backdate_founding(networks) -> None:
+    """A history for process steering's figures (age, founded per year), not all today."""
+    now = timezone.now()
+    for network, years in zip(networks, FOUNDED_YEARS_AGO, strict=False):
+        founded = now - datetime.timedelta(days=365 * years + 40 * network.pk % 200)
+        Network.objects.filter(pk=network.pk).update(founded_at=founded)
 
 
 IDEAS = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from intranet.accounts.models import User, UserRole
 from intranet.core.pdf import simple_pdf
 
-from .models import AgendaItem, AgendaStatus, Audience, Event, Kind
+from .models import AgendaItem, AgendaStatus, Audience, Decision, Event, Kind
 from .services import (
     agenda_item_create,
     agenda_item_propose,
@@ -118,6 +118,10 @@ def seed_meeting_records(*, service, heads=None, coordinators=None) -> int:
                 decision_update(decision=decision, actor=service, status=status)
             if status in ("done", "dropped"):
                 event_task_set_state(task=task, actor=service, state="done")
+            if status == "done":  # finished months after the meeting, not on seeding day
+                Decision.objects.filter(pk=decision.pk).update(
+                    completed_at=min(event.start + datetime.timedelta(days=150 + 30 * number),
+                                     timezone.now()))
         meetings.append(event)
 
     upcoming = _meeting(service, -1, f"Dezernent:innenrunde {_meeting_start(-1).year}")

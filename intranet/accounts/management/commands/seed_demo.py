@@ -3,12 +3,14 @@ from django.core.management.base import BaseCommand
 from board.demo import seed_board
 from intranet.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from intranet.events.demo import seed_events
+from intranet.steering.demo import seed_steering
 from knowledge.demo import seed_library
 from networks.demo import seed_ideas, seed_networks
 
 # Each app adds its demo seeder here: a callable returning how many things it created.
 DEMO_SEEDERS = [("people", seed_people), ("networks", seed_networks), ("ideas", seed_ideas),
-                ("board", seed_board), ("library", seed_library), ("events", seed_events)]
+                ("board", seed_board), ("library", seed_library), ("events", seed_events),
+                ("steering", seed_steering)]
 
 
 class Command(BaseCommand):
