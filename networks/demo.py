@@ -96,7 +96,6 @@ def seed_networks() -> int:
         networks.append(network)
     if len(networks) < len(NETWORKS):
         return len(networks)
-    _backdate_founding(networks)
     member = by_email["mitglied@" + DEMO_DOMAIN]
     membership_join(network=networks[2], user=member)  # a pending request for the lead
     network_dissolve(network=networks[6], actor=networks[6].founded_by,
@@ -105,6 +104,7 @@ def seed_networks() -> int:
                      results="Leitfaden „Regenwasser und Artenvielfalt“ (Wissen)")
     network_continue(network=networks[4], actor=networks[4].founded_by,
                      summary="Hitzeschutz bleibt Daueraufgabe; das Netzwerk besteht weiter.")
+    _backdate_founding(networks)  # last: ending a network saves the instances in memory
     return len(networks)
 
 
