@@ -3,6 +3,7 @@
 Signs in as the demo coordinator in the system Chromium and saves PNGs to docs/screenshots/.
 """
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+NEXT_YEAR = datetime.date.today().year + 1
+LAST_YEAR = NEXT_YEAR - 2
 PAGES = [
     ("start", "/"), ("personen", "/personen/"), ("person", "/personen/1/"),
     ("staedte", "/staedte/"), ("stadt", "/staedte/bochum/"), ("einladungen", "/einladungen/"),
@@ -26,6 +29,13 @@ PAGES = [
     ("bibliothek-karte", "/bibliothek/karte/"),
     ("termine", "/termine/"), ("expertenforum", "/termine/expertenforum/"),
     ("expertenforum-gastgeber", "/termine/expertenforum/gastgeber/"),
+    # The demo plans next year's forum (timeline, open space) and has photos of the last ones.
+    ("expertenforum-planung", f"/termine/expertenforum/{NEXT_YEAR}/"),
+    ("open-space-vorschlaege", f"/termine/expertenforum/{NEXT_YEAR}/open-space/"),
+    ("open-space-programm", f"/termine/expertenforum/{NEXT_YEAR}/programm/"),
+    ("expertenforum-jahrgang", f"/termine/expertenforum/{LAST_YEAR}/"),
+    ("beschluesse", "/termine/beschluesse/"),
+    ("steuerung", "/steuerung/"), ("jahresbericht", f"/steuerung/jahresbericht/{LAST_YEAR}/"),
 ]
 
 
@@ -61,6 +71,9 @@ def main():
             page.goto(BASE + "/termine/")  # the first upcoming event: the full meeting
             page.click("#event-results .board-card h3 a >> nth=0")
             page.screenshot(path=OUT / f"termin{suffix}.png", full_page=True)
+            page.goto(BASE + "/termine/?kind=department_heads")  # the coming one, its agenda
+            page.click("#event-results .board-card h3 a >> nth=0")
+            page.screenshot(path=OUT / f"dezernententreffen{suffix}.png", full_page=True)
             page.close()
         browser.close()
     print(f"screenshots written to {OUT}")
