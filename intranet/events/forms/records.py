@@ -50,10 +50,11 @@ class ProposalForm(forms.Form):
 
 
 class ProposalDecisionForm(forms.Form):
-    status = forms.ChoiceField(label=_("Decision on the proposal"), widget=forms.RadioSelect, choices=[
-        (AgendaStatus.ACCEPTED, _("Accept onto the agenda")),
-        (AgendaStatus.DEFERRED, _("Defer (it can be carried to the next meeting)")),
-        (AgendaStatus.DECLINED, _("Decline"))])
+    status = forms.ChoiceField(
+        label=_("Decision on the proposal"), widget=forms.RadioSelect, choices=[
+            (AgendaStatus.ACCEPTED, _("Accept onto the agenda")),
+            (AgendaStatus.DEFERRED, _("Defer (it can be carried to the next meeting)")),
+            (AgendaStatus.DECLINED, _("Decline"))])
     note = forms.CharField(label=_("Note to the proposer"), max_length=1000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
