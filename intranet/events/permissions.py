@@ -228,6 +228,28 @@ def access_open_space_session(user, edition, pk):
     return session
 
 
+def _part_of_edition(model, edition, pk):
+    part = model.objects.filter(edition=edition, pk=pk).first()
+    if part is None:
+        raise not_found()
+    part.edition = edition  # already read: its messages name the edition without a query
+    return part
+
+
+def access_open_space_room(user, edition, pk):
+    """A room of the edition for someone who schedules it, or the one 404."""
+    from .models import OpenSpaceRoom
+
+    return _part_of_edition(OpenSpaceRoom, edition, pk)
+
+
+def access_open_space_slot(user, edition, pk):
+    """A time slot of the edition for someone who schedules it, or the one 404."""
+    from .models import OpenSpaceSlot
+
+    return _part_of_edition(OpenSpaceSlot, edition, pk)
+
+
 # --- Meeting records: agenda, slides, minutes, decisions, follow-up tasks (H2) -----------
 # Whoever sees the event reads its accepted agenda, slides, minutes and decisions: they
 # follow the event's visibility (a confidential network's meeting stays with the network).

@@ -19,10 +19,11 @@ from intranet.core.forms import copy_service_errors
 
 from .. import selectors, services
 from ..forms import PlaceForm, ResultsForm, RoomForm, SessionProposalForm, SlotForm
-from ..models import OpenSpaceRoom, OpenSpaceSlot
 from ..permissions import (
     access_forum_edition,
+    access_open_space_room,
     access_open_space_session,
+    access_open_space_slot,
     can_edit_session,
     can_mark_interest,
     can_propose_session,
@@ -252,10 +253,7 @@ def open_space_slot_add(request, year: int):
 @access_rule("login: access_forum_edition + can_schedule_sessions")
 def open_space_room_delete(request, year: int, pk: int):
     edition = _organised_edition(request, year)
-    room = OpenSpaceRoom.objects.filter(edition=edition, pk=pk).first()
-    if room is None:
-        raise not_found()
-    room.edition = edition
+    room = access_open_space_room(request.user, edition, pk)
     try:
         services.open_space_room_delete(actor=request.user, room=room)
     except ConflictError as error:
@@ -269,10 +267,7 @@ def open_space_room_delete(request, year: int, pk: int):
 @access_rule("login: access_forum_edition + can_schedule_sessions")
 def open_space_slot_delete(request, year: int, pk: int):
     edition = _organised_edition(request, year)
-    slot = OpenSpaceSlot.objects.filter(edition=edition, pk=pk).first()
-    if slot is None:
-        raise not_found()
-    slot.edition = edition
+    slot = access_open_space_slot(request.user, edition, pk)
     try:
         services.open_space_slot_delete(actor=request.user, slot=slot)
     except ConflictError as error:
