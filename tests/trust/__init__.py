@@ -1,0 +1,1 @@
+"""Issue 8: the platform-wide proof of trust (permissions, accounts, input, faults)."""
