@@ -66,6 +66,12 @@ SCALE ?= region
 bench: venv
 	$(PY) -m pytest -q -p no:cacheprovider -m perf -s tests/perf --scale $(SCALE)
 
+## make audit: bandit over our code and pip-audit over the installed packages (.ci/audit.py);
+## fails on findings not accepted with a reason, says NOT CHECKED when no service answers.
+.PHONY: audit
+audit: venv
+	$(PY) .ci/audit.py
+
 screenshots: venv
 	$(PY) tests/e2e/take_screenshots.py http://$(HOST)
 

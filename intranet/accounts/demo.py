@@ -8,7 +8,7 @@ from django.db import transaction
 from .models import Organisation, OrganisationKind, Role, Topic, User
 from .services import organisation_create, user_create
 
-DEMO_PASSWORD = "Klimawerk-Demo-2026"  # noqa: S105 - published demo login
+DEMO_PASSWORD = "Klimawerk-Demo-2026"  # noqa: S105 - published demo login  # nosec B105
 DEMO_DOMAIN = "demo.klimawerk.invalid"
 
 SERVICE_ORGANISATION = ("eglv", "Emschergenossenschaft und Lippeverband (Serviceorganisation)")

@@ -32,7 +32,7 @@ from .models import (
 from .permissions import can_invite_to
 
 INVITATION_SALT = "klimawerk.invitation"
-API_TOKEN_PREFIX = "kw_"  # noqa: S105 - a prefix, not a secret
+API_TOKEN_PREFIX = "kw_"  # noqa: S105 - a prefix, not a secret  # nosec B105
 
 
 # --- Organisations ----------------------------------------------------------------------

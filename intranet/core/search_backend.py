@@ -424,7 +424,7 @@ def rebuild(using="default") -> int:
                                  dir=os.path.dirname(path))
         try:
             # mkdtemp makes it 0700; the web processes may run as another user of the group.
-            os.chmod(fresh, 0o755)  # noqa: S103 (an index readable like any var/ directory)
+            os.chmod(fresh, 0o755)  # noqa: S103 (an index readable like any var/ directory)  # nosec B103
             count = write_all(backend, connections[using].get_unified_index(), fresh)
             previous = _swap(path, fresh)
         except BaseException:

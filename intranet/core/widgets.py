@@ -43,5 +43,5 @@ class LightSelect(forms.Select):
             f'<option value="{_escape(choice)}"{" selected" if str(choice) == selected else ""}>'
             f"{_escape(label)}</option>"
             for choice, label in self.choices])
-        options = mark_safe(options)  # noqa: S308 – every value and label escaped above
+        options = mark_safe(options)  # noqa: S308 – every value and label escaped above  # nosec B308 B703
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)

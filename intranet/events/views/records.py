@@ -67,7 +67,7 @@ def records_context(user, event, *, may_manage: bool) -> dict:
     context = {
         "agenda": selectors.agenda_of(event=event, user=user),
         "minutes": minutes,
-        "minutes_html": mark_safe(render_markdown(minutes.text)) if minutes else "",  # noqa: S308 (sanitised)
+        "minutes_html": mark_safe(render_markdown(minutes.text)) if minutes else "",  # noqa: S308 (render_markdown sanitises)  # nosec B308 B703
         "decisions": selectors.decisions_of(event=event),
         "may_manage_records": manage,
         "department_heads": department_heads,
