@@ -83,3 +83,40 @@ class VisitMiddleware:
         if user is not None and user.is_authenticated:
             visit_record(user=user)
         return self.get_response(request)
+
+
+IDLE_STAMP_KEY = "kw_last_activity"
+# Writing the stamp on every request would save the session on every request; once a
+# minute is precise enough for a timeout counted in minutes.
+IDLE_STAMP_EVERY_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    """Signs a person out after SESSION_IDLE_TIMEOUT_MINUTES without a request, so that a
+    forgotten browser in a shared office does not stay signed in for the whole day."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request):
+        import time
+
+        from django.contrib import messages
+        from django.contrib.auth import logout
+
+        now = int(time.time())
+        last = request.session.get(IDLE_STAMP_KEY)
+        minutes = settings.SESSION_IDLE_TIMEOUT_MINUTES
+        if isinstance(last, int) and now - last > minutes * 60:
+            logout(request)
+            messages.info(request, gettext(
+                "You were signed out after %(minutes)s minutes without activity.")
+                % {"minutes": minutes})
+        elif not isinstance(last, int) or now - last >= IDLE_STAMP_EVERY_SECONDS:
+            request.session[IDLE_STAMP_KEY] = now

@@ -90,11 +90,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Messages before the idle timeout, which tells on the sign-in page why one was signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "intranet.accounts.middleware.IdleTimeoutMiddleware",
     "intranet.accounts.middleware.UserLanguageMiddleware",
     "intranet.accounts.middleware.VisitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "intranet.accounts.middleware.RequireSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -220,6 +222,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed out after this long without a request (IdleTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "120"))
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_NAME = "kw_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
