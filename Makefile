@@ -72,6 +72,18 @@ bench: venv
 audit: venv
 	$(PY) .ci/audit.py
 
+## make load: 5 minutes of signed-in members against gunicorn + PostgreSQL + Redis + a worker,
+## over loopback (tests/load/); verdict in var/load-results.md. LOAD_PG_URL's database is
+## dropped and created, LOAD_REDIS's database flushed: give both ones of their own.
+LOAD_PG_URL ?= postgres://postgres@127.0.0.1:5432/kw_load
+LOAD_REDIS ?= redis://127.0.0.1:6379/8
+LOAD_DURATION ?= 5m
+LOAD_USERS ?= 30
+.PHONY: load
+load: venv
+	LOAD_PG_URL=$(LOAD_PG_URL) LOAD_REDIS=$(LOAD_REDIS) LOAD_DURATION=$(LOAD_DURATION) \
+	  LOAD_USERS=$(LOAD_USERS) tests/load/run.sh
+
 screenshots: venv
 	$(PY) tests/e2e/take_screenshots.py http://$(HOST)
 
