@@ -294,7 +294,7 @@ def _user_count(using: str) -> int:
     if table not in connection.introspection.table_names():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (the user model's own table name, quoted)  # nosec B608
         return cursor.fetchone()[0]
 
 
@@ -376,7 +376,7 @@ def _run_pg_tool(program: str, arguments: list[str], environment: dict) -> None:
         raise BackupError(_("%(program)s was not found. Install the PostgreSQL client "
                             "programs (package postgresql-client).") % {"program": program})
     try:
-        result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+        result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings  # nosec B603
             [executable, *arguments], env=environment, capture_output=True, text=True,
             timeout=PG_TIMEOUT, check=False)
     except subprocess.TimeoutExpired as error:
