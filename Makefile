@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS  ?= redis://127.0.0.1:6379/0
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test venv migrate demo worker lint check test-services e2e bench screenshots messages clean
+.PHONY: run test venv migrate demo worker lint check test-services drill e2e bench screenshots messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,6 +47,12 @@ test: venv
 test-services: venv
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) CELERY_BROKER_URL=$(REDIS) \
 	  $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not perf"
+
+## The backup/restore drill against PostgreSQL: backup, destroy, restore, check (prints times).
+drill: venv
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) CELERY_BROKER_URL=$(REDIS) \
+	  $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not perf" \
+	  tests/trust/test_backup_restore.py
 
 ## Browser journeys in the system Chromium with axe-core.
 e2e: venv
