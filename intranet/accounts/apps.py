@@ -32,4 +32,6 @@ class AccountsConfig(AppConfig):
             "api_token.create": _("API token created"),
             "api_token.revoke": _("API token revoked"),
             "feed_token.reset": _("Feed address renewed"),
+            "user.delete": _("Account deleted (anonymised)"),
+            "data_export.request": _("Data export requested"),
         })

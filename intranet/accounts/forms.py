@@ -138,3 +138,12 @@ class SignInForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = ""
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting one's own account: the password confirms it is really the person."""
+
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete":
+                                                                 "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand that my account cannot be restored."))

@@ -82,3 +82,10 @@ def can_manage_invitation(user, invitation) -> bool:
     if has_role(user, Role.ADMIN, Role.SERVICE, Role.STEERING):
         return True
     return has_role(user, Role.COORDINATOR) and invitation.organisation_id == user.organisation_id
+
+
+def can_delete_account(user, person: User) -> bool:
+    """The person themselves (with their password), or a platform administrator for others."""
+    if not user.is_authenticated or not person.is_active:
+        return False
+    return user.pk == person.pk or has_role(user, Role.ADMIN)

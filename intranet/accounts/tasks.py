@@ -35,3 +35,19 @@ def send_invitation_email(self, invitation_id: int) -> bool:
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)  # free it for the retry
         raise
     return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def build_data_export(user_id: int) -> str | None:
+    """Build the person's data archive and tell them it is ready."""
+    from .data_export import data_export_build
+
+    return data_export_build(user_id=user_id)
+
+
+@shared_task
+def apply_retention_periods() -> dict[str, int]:
+    """Beat, nightly: delete what is older than its retention period (idempotent)."""
+    from .privacy import retention_apply
+
+    return retention_apply()

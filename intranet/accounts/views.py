@@ -1,5 +1,6 @@
 """People, cities, invitations and the personal settings: thin views over selectors/services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from intranet.core.forms import copy_service_errors
 from networks import selectors as network_selectors
 
 from . import selectors, services
+from .data_export import data_exports_of
 from .forms import (
     ApiTokenForm,
     InvitationAcceptForm,
@@ -27,6 +29,7 @@ from .permissions import (
     access_organisation,
     access_person,
     can_change_roles,
+    can_delete_account,
     can_edit_organisation,
     can_edit_profile,
     can_invite,
@@ -68,6 +71,7 @@ def person_detail(request, pk: int):
         "person": person,
         "may_edit": can_edit_profile(request.user, person),
         "may_change_roles": can_change_roles(request.user, person),
+        "may_delete": person.pk != request.user.pk and can_delete_account(request.user, person),
     })
 
 
@@ -114,6 +118,8 @@ def profile_settings(request):
         "token_form": ApiTokenForm(),
         "new_key": new_key,
         "mfa_enabled": is_mfa_enabled(request.user),
+        "data_exports": data_exports_of(user=request.user),
+        "data_export_days": settings.DATA_EXPORT_RETENTION_DAYS,
     })
 
 

@@ -307,10 +307,18 @@ CELERY_BEAT_SCHEDULE = {
     # The activity chart of process steering reads these; yesterday is counted at night.
     "steering-daily-figures": {"task": "intranet.steering.tasks.store_daily_figures",
                                "schedule": crontab(hour=2, minute=30)},
+    # Data protection: what is older than its retention period goes (settings below).
+    "retention-periods": {"task": "intranet.accounts.tasks.apply_retention_periods",
+                          "schedule": crontab(hour=3, minute=15)},
 }
 IDEA_STALE_DAYS = int(env("IDEA_STALE_DAYS", "120"))
 # A network with no activity for this many days is on steering's attention list.
 STEERING_QUIET_DAYS = int(env("STEERING_QUIET_DAYS", "60"))
+# Retention periods in days (docs/verarbeitungsverzeichnis.md names the same numbers).
+LOGIN_LOG_RETENTION_DAYS = int(env("LOGIN_LOG_RETENTION_DAYS", "90"))
+AUDIT_LOG_RETENTION_DAYS = int(env("AUDIT_LOG_RETENTION_DAYS", "730"))
+NOTIFICATION_RETENTION_DAYS = int(env("NOTIFICATION_RETENTION_DAYS", "180"))
+DATA_EXPORT_RETENTION_DAYS = int(env("DATA_EXPORT_RETENTION_DAYS", "7"))
 
 # --- Search (DESIGN §4) -----------------------------------------------------------------
 SEARCH_URL = env("SEARCH_URL")
