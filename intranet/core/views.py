@@ -14,6 +14,7 @@ from intranet.events import selectors as event_selectors
 from networks import selectors as network_selectors
 from networks.permissions import can_found_network
 
+from . import accessibility as checks
 from .access import PUBLIC, access_rule
 from .forms import SearchForm
 from .search import SearchUnavailable, search_visible_to, snippet
@@ -51,7 +52,10 @@ def _news_since_last_visit(user) -> dict:
 
 @access_rule(PUBLIC)
 def accessibility(request):
-    return render(request, "core/accessibility.html", {"operator": settings.OPERATOR})
+    return render(request, "core/accessibility.html", {
+        "operator": settings.OPERATOR, "last_checked": checks.LAST_CHECKED,
+        "checked_page_types": checks.CHECKED_PAGE_TYPES,
+        "keyboard_journeys": checks.KEYBOARD_JOURNEYS})
 
 
 @access_rule(PUBLIC)
