@@ -15,6 +15,10 @@ per-app matrices (tests/networks, tests/board, tests/events, tests/knowledge) go
 their own rules; this one proves that every door of every app asks the same question.
 """
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 import icalendar
 import pytest
 from django.core import mail
@@ -276,9 +280,9 @@ def _check_search(platform, client_for, persona) -> None:
 # The search's kind of hit, by kind of object here.
 HIT_TYPE = {"network_open": "network", "network_on_request": "network",
             "network_confidential": "network", "network_file": "document",
-            **{kind: "post" for kind in POST_KINDS}, **{kind: "event" for kind in EVENT_KINDS},
-            **{kind: "result" for kind in LIBRARY_KINDS},
-            **{kind: "person" for kind in PEOPLE_KINDS}}
+            **dict.fromkeys(POST_KINDS, "post"), **dict.fromkeys(EVENT_KINDS, "event"),
+            **dict.fromkeys(LIBRARY_KINDS, "result"),
+            **dict.fromkeys(PEOPLE_KINDS, "person")}
 
 
 def _hit_is(hit, kind) -> bool:
@@ -373,3 +377,183 @@ def test_the_steering_dashboard_counts_confidential_networks_but_never_shows_the
                 ] == [], persona
         row = next(row for row in page.context["board"].networks if row.pk == confidential.pk)
         assert row.members == len(NETWORK_MEMBERS), persona
+
+
+# --- Writes by someone not allowed change nothing ---------------------------------------------
+
+LEADS = frozenset({"coordinator", "lead"})
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write door: who may use it (skipped here: the per-app tests prove success)."""
+
+    kind: str
+    method: str
+    address: Callable  # the object -> its path (with MISSING_PK/MISSING_SLUG for missing)
+    allowed: frozenset
+    data: dict = field(default_factory=dict)
+
+    @property
+    def api(self) -> bool:
+        return self.address.__name__ == "api"
+
+
+def _html(make):
+    make.__name__ = "html"
+    return make
+
+
+def _api(make):
+    make.__name__ = "api"
+    return make
+
+
+def _slug_or_missing(network, missing):
+    return MISSING_SLUG if missing else network.slug
+
+
+def _pk_or_missing(obj, missing):
+    return MISSING_PK if missing else obj.pk
+
+
+WRITES = {
+    # Networks: the confidential one, hidden from all but its members.
+    "network_edit": Write("network_confidential", "post", _html(
+        lambda n, m: reverse("networks:edit", args=[_slug_or_missing(n, m)])), LEADS,
+        {"name": "Umbenannt", "mandate": "Neu", "visibility": "open"}),
+    "network_task_add": Write("network_confidential", "post", _html(
+        lambda n, m: reverse("networks:tasks", args=[_slug_or_missing(n, m)])),
+        NETWORK_MEMBERS, {"title": "Eingeschmuggelt"}),
+    "network_join": Write("network_confidential", "post", _html(
+        lambda n, m: reverse("networks:join", args=[_slug_or_missing(n, m)])),
+        NETWORK_MEMBERS),
+    "network_end": Write("network_confidential", "post", _html(
+        lambda n, m: reverse("networks:end", args=[_slug_or_missing(n, m)])), LEADS,
+        {"summary": "Ende", "reason": "Weil", "confirmed": "yes"}),
+    "network_invite": Write("network_confidential", "post", _html(
+        lambda n, m: reverse("networks:invite", args=[_slug_or_missing(n, m)])), LEADS,
+        {"email": "otto@essen.example", "user": "1"}),
+    "network_edit_open": Write("network_open", "post", _html(
+        lambda n, m: reverse("networks:edit", args=[_slug_or_missing(n, m)])), LEADS,
+        {"name": "Umbenannt", "mandate": "Neu", "visibility": "confidential"}),
+    "api_network_patch": Write("network_confidential", "patch", _api(
+        lambda n, m: reverse("api_network", args=[_slug_or_missing(n, m)])), LEADS,
+        {"name": "Umbenannt", "visibility": "open"}),
+    "api_network_patch_open": Write("network_open", "patch", _api(
+        lambda n, m: reverse("api_network", args=[_slug_or_missing(n, m)])), LEADS,
+        {"visibility": "confidential"}),
+    "api_task_add": Write("network_confidential", "post", _api(
+        lambda n, m: reverse("api_network_tasks", args=[_slug_or_missing(n, m)])),
+        NETWORK_MEMBERS, {"title": "Eingeschmuggelt"}),
+    "api_task_patch": Write("network_confidential", "patch", _api(
+        lambda n, m: reverse("api_task", args=[MISSING_PK if m else n.tasks.get().pk])),
+        NETWORK_MEMBERS, {"title": "Umbenannt"}),
+    "api_network_join": Write("network_confidential", "post", _api(
+        lambda n, m: reverse("api_network_join", args=[_slug_or_missing(n, m)])),
+        NETWORK_MEMBERS),
+    "api_network_dissolve": Write("network_confidential", "post", _api(
+        lambda n, m: reverse("api_network_dissolve", args=[_slug_or_missing(n, m)])), LEADS,
+        {"summary": "Ende", "reason": "Weil"}),
+    # Posts: for the confidential network and for Bochum.
+    **{f"{door}_{kind}": Write(kind, method, make, allowed, data)
+       for kind in ("post_confidential", "post_cities")
+       for door, method, make, allowed, data in (
+           ("post_edit", "post", _html(lambda p, m: reverse(
+               "board:edit", args=[_pk_or_missing(p, m)])), {"coordinator"},
+            {"title": "Umbenannt", "body": "Neu", "category": "offer"}),
+           ("post_delete", "post", _html(lambda p, m: reverse(
+               "board:delete", args=[_pk_or_missing(p, m)])), {"coordinator"}, {}),
+           ("post_hide", "post", _html(lambda p, m: reverse(
+               "board:hide", args=[_pk_or_missing(p, m)])), set(), {}),
+           ("post_comment", "post", _html(lambda p, m: reverse(
+               "board:detail", args=[_pk_or_missing(p, m)])), SEES[kind], {"body": "Hallo"}),
+           ("api_post_patch", "patch", _api(lambda p, m: reverse(
+               "api_post", args=[_pk_or_missing(p, m)])), {"coordinator"},
+            {"title": "Umbenannt"}),
+           ("api_post_delete", "delete", _api(lambda p, m: reverse(
+               "api_post", args=[_pk_or_missing(p, m)])), {"coordinator"}, None),
+           ("api_comment", "post", _api(lambda p, m: reverse(
+               "api_post_comments", args=[_pk_or_missing(p, m)])), SEES[kind],
+            {"body": "Hallo"}),
+       )},
+    # Events: the confidential network's meeting and Bochum's.
+    **{f"{door}_{kind}": Write(kind, method, make, allowed, data)
+       for kind, organisers in (("event_confidential", {"coordinator"}),
+                                ("event_cities", {"service_staff"}))
+       for door, method, make, allowed, data in (
+           ("event_cancel", "post", _html(lambda e, m: reverse(
+               "events:cancel", args=[_pk_or_missing(e, m)])), organisers,
+            {"reason": "Abgesagt"}),
+           ("event_edit", "post", _html(lambda e, m: reverse(
+               "events:edit", args=[_pk_or_missing(e, m)])), organisers,
+            {"title": "Umbenannt"}),
+           ("event_register", "post", _html(lambda e, m: reverse(
+               "events:register", args=[_pk_or_missing(e, m)])), SEES[kind], {}),
+           ("api_event_register", "post", _api(lambda e, m: reverse(
+               "api_event_registration", args=[_pk_or_missing(e, m)])), SEES[kind], None),
+       )},
+    # People: only admins change someone's roles.
+    "person_roles": Write("person_active", "post", _html(lambda u, m: reverse(
+        "person_roles", args=[_pk_or_missing(u, m)])), {"admin"}, {"roles": ["admin"]}),
+}
+
+# What a write could change: every table of the platform's own apps, and the object itself.
+WATCHED_APPS = {"accounts", "networks", "board", "events", "notifications", "knowledge",
+                "steering", "core", "guardian"}
+
+
+def database_snapshot(obj) -> dict:
+    from django.apps import apps
+
+    counts = {model._meta.label: model._base_manager.count()
+              for model in apps.get_models() if model._meta.app_label in WATCHED_APPS}
+    return {"counts": counts, "object": type(obj)._base_manager.filter(pk=obj.pk).values().get()}
+
+
+def _send(client, write: Write, path: str):
+    call = getattr(client, write.method)
+    if write.api:
+        return call(path, data=json.dumps(write.data), content_type="application/json") \
+            if write.data is not None else call(path)
+    return call(path, write.data)
+
+
+def _write_mismatch(platform, client, persona, write: Write) -> str:
+    obj = platform.objects[write.kind]
+    before = database_snapshot(obj)
+    path, missing_path = write.address(obj, False), write.address(obj, True)
+    response = _send(client, write, path)
+    after = database_snapshot(obj)
+    if before != after:
+        changed = {key for key in before["counts"] if before["counts"][key] !=
+                   after["counts"][key]} or {"the object's fields"}
+        return f"LEAK: changed {sorted(changed)} ({response.status_code})"
+    if persona in SEES[write.kind]:
+        return "" if response.status_code == 403 else f"{response.status_code} instead of 403"
+    missing = _send(client, write, missing_path)
+    if (response.status_code, missing.status_code) != (404, 404):
+        return f"hidden {response.status_code}, missing {missing.status_code} (both must be 404)"
+    same = _body(response) == _body(missing) if write.api else \
+        comparable_body(response, path) == comparable_body(missing, missing_path)
+    return "" if same else "hidden and missing bodies differ"
+
+
+def test_a_write_by_someone_not_allowed_is_refused_and_changes_nothing(platform, client_for):
+    wrong = []
+    for persona in PERSONAS:
+        client = client_for(platform.people[persona])
+        for name, write in WRITES.items():
+            if persona in write.allowed:
+                continue
+            problem = _write_mismatch(platform, client, persona, write)
+            if problem:
+                wrong.append(f"{persona} {name}: {problem}")
+    assert not wrong, "\n".join(wrong)
+    # The snapshot does see an allowed write, so "unchanged" above means something.
+    write = WRITES["api_task_add"]
+    network = platform.objects[write.kind]
+    before = database_snapshot(network)
+    response = _send(client_for(platform.people["member"]), write, write.address(network, False))
+    assert response.status_code == 201
+    assert database_snapshot(network) != before
