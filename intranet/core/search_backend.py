@@ -55,6 +55,9 @@ TITLE_FIELD = "title"
 REBUILD_CHUNK = 2000  # rows read from the database at a time
 # Segments the index may have before a commit merges the small ones (see _merge_when_many).
 MAX_SEGMENTS = 8
+# Seconds a drain waits for Whoosh's own write lock when a writer outside the flock of
+# writer_lock() holds it (an operator's script, a stale process); then its task retries.
+WRITER_LOCK_WAIT = 10.0
 
 
 class _Live:
@@ -281,7 +284,7 @@ class LiveWhooshSearchBackend(whoosh_backend.WhooshSearchBackend):
         commit. (haystack's ``update`` and ``remove`` commit, and merge, once per call.)
         An object its index skips (``SkipDocument``) keeps its document, as in haystack."""
         self.open_for_writing()
-        writer = self.index.writer(**WRITER_OPTIONS)
+        writer = self.index.writer(timeout=WRITER_LOCK_WAIT, **WRITER_OPTIONS)
         try:
             for index, objects in changes:
                 for obj in objects:

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from whoosh.index import LockError
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +45,10 @@ def _publish(task, args, kwargs, run_here_if_broker_down) -> None:
                            task.name, exc_info=True)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(autoretry_for=(OSError, LockError), retry_backoff=True, max_retries=8)
 def drain_search_updates() -> int:
-    """Runs on the ``search`` queue only: the single writer of the index."""
+    """Runs on the ``search`` queue only: the single writer of the index. Whoosh's write
+    lock held by someone else (LockError): retried later; the outbox rows stay until then."""
     from .search import drain_updates
 
     return drain_updates()
