@@ -78,3 +78,30 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Tables wider than the screen scroll sideways inside their frame. A frame that scrolls
+// takes the keyboard focus, so that the arrow keys scroll it (WCAG 2.1.1), and is named
+// after its table's caption or its section's heading; frames that fit stay out of the
+// Tab order. Frames given a tabindex in the template are left as they are.
+document.addEventListener("DOMContentLoaded", () => {
+  const frames = [...document.querySelectorAll(".kern-table-responsive")]
+    .filter((frame) => !frame.hasAttribute("tabindex"));
+  const nameOf = (frame) => {
+    const caption = frame.querySelector("caption");
+    const heading = frame.closest("section, article, main")?.querySelector("h1, h2, h3");
+    return (caption || heading)?.textContent.trim() || "";
+  };
+  const update = () => frames.forEach((frame) => {
+    if (frame.scrollWidth > frame.clientWidth + 1) {
+      frame.tabIndex = 0;
+      frame.setAttribute("role", "region");
+      frame.setAttribute("aria-label", nameOf(frame));
+    } else {
+      frame.removeAttribute("tabindex");
+      frame.removeAttribute("role");
+      frame.removeAttribute("aria-label");
+    }
+  });
+  update();
+  window.addEventListener("resize", update);
+});
