@@ -23,7 +23,8 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",
     "h2", "h3", "h4", "a", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "th": {"style"}, "td": {"style"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALIGN_CLASSES = {f"text-align:{side}": f"md-align-{side}" for side in ("left", "center", "right")}
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,15 @@ def _renderer() -> MarkdownIt:
             if block.type == "inline" and block.children:
                 block.children = _link_mentions(block.children, people, state.env["linked"])
 
+    def alignment_as_class(state):
+        # A table column's alignment as a class: the CSP refuses style attributes.
+        for token in state.tokens:
+            style = token.attrs.pop("style", None) if token.attrs else None
+            if style in ALIGN_CLASSES:
+                token.attrs["class"] = ALIGN_CLASSES[style]
+
     renderer.core.ruler.push("mentions", mentions_rule)
+    renderer.core.ruler.push("alignment_as_class", alignment_as_class)
     return renderer
 
 
@@ -112,5 +121,6 @@ def _clean(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
+        allowed_classes={"a": {"mention"}, "th": set(ALIGN_CLASSES.values()),
+                         "td": set(ALIGN_CLASSES.values())},
     )

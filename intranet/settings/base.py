@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise and the X-Frame-Options middleware: it sees every response.
+    "intranet.core.security_headers.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "intranet.accounts.middleware.GermanFirstLocaleMiddleware",
@@ -234,6 +236,22 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Our pages: no inline script or style, nothing from another host (DESIGN §7), never
+# framed. The admin and file responses get their own (intranet/core/security_headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -284,6 +302,9 @@ CELERY_TASK_ROUTES = {
     "intranet.core.tasks.drain_search_updates": {"queue": "search"},
 }
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back to the queue and runs
+# again, instead of being acknowledged as failed; tasks are idempotent (DESIGN §2).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -371,10 +392,17 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_DOCUMENT_MODEL = "knowledge.LibraryDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "csv", "xlsx", "ods", "pptx", "odp"]
+# Checks the content too, like every other upload door (no HTML named .pdf).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.document_forms.LibraryDocumentForm"
 # Building projects on the map. Empty: no tiles, so no request leaves for a tile host;
 # the map then shows the projects' positions on a plain background.
 MAP_TILE_URL = env("MAP_TILE_URL", "")
+if MAP_TILE_URL:  # the tile host is the one other origin a page loads images from
+    _tiles = urlparse(MAP_TILE_URL.replace("{s}", "*"))  # {s}.tile.… is any subdomain
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+# Every document downloads (a sandboxed PDF would not open in the browser's viewer anyway).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Our notifications tell the network's leads of a review; Wagtail's own mails to every
 # platform admin would be a second, unchosen channel.
