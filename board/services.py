@@ -14,7 +14,7 @@ from intranet.core.search import reindex_after_commit
 from intranet.core.services import audit_record
 from intranet.core.tasks import enqueue_after_commit
 from intranet.core.text_extraction import extract_text, read_unread
-from networks.files import validate_upload
+from networks.files import safe_file_name, validate_upload
 from networks.permissions import can_read_workspace
 
 from . import permissions
@@ -238,9 +238,10 @@ def attachment_texts_sweep() -> int:
 
 def _store_attachment(*, post: Post, actor, upload) -> Attachment:
     content_type = validate_upload(upload)
-    attachment = Attachment(post=post, original_name=upload.name[:200],
+    name = safe_file_name(upload.name, content_type=content_type)
+    attachment = Attachment(post=post, original_name=name,
                             content_type=content_type, size=upload.size, uploaded_by=actor)
-    attachment.file.save(upload.name[:200], upload, save=False)
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment
 

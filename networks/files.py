@@ -1,5 +1,7 @@
 """Uploads are checked by their content, not their name: an allow-list of document types."""
 
+import re
+import unicodedata
 import zipfile
 
 from django.conf import settings
@@ -26,6 +28,27 @@ SIGNATURES = [
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 ]
+MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<head", b"<body",
+                 b"<iframe", b"<object", b"<embed", b"<meta")
+UTF_BOM = b"\xef\xbb\xbf"
+
+# The name a file keeps must fit what it is: a name whose ending does not, gets the
+# ending of what the content turned out to be ("seite.html" of plain text: "seite.html.txt").
+EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/gif": ("gif",),
+    "text/plain": ("txt", "csv", "tsv", "md"),
+    OOXML["word/"]: ("docx",),
+    OOXML["xl/"]: ("xlsx",),
+    OOXML["ppt/"]: ("pptx",),
+    "application/vnd.oasis.opendocument.text": ("odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+    "application/vnd.oasis.opendocument.presentation": ("odp",),
+}
+MAX_NAME_CHARACTERS = 120
+UNSAFE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f-\x9f"<>:|?*\\/]')
 
 
 def _zip_type(upload) -> str | None:
@@ -65,7 +88,7 @@ def sniff_content_type(upload) -> str | None:
             return content_type
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(upload)
-    if head.lstrip().lower().startswith((b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script")):
+    if head.removeprefix(UTF_BOM).lstrip().lower().startswith(MARKUP_STARTS):
         return None  # markup could run in a browser: never accepted
     return _text_type(head)
 
@@ -85,3 +108,17 @@ def validate_upload(upload) -> str:
             "OpenDocument, plain text, CSV and images (PNG, JPEG, GIF).")})
     upload.seek(0)
     return content_type
+
+
+def safe_file_name(name: str, *, content_type: str) -> str:
+    """The uploader's file name as it may be kept and offered for download: no folders,
+    no control characters or newlines, not longer than a file system allows, and ending
+    as what the content is."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = UNSAFE_CHARACTERS.sub("", name).strip(" .")
+    stem, dot, ending = name.rpartition(".")
+    allowed = EXTENSIONS.get(content_type, ("bin",))
+    if not dot or ending.lower() not in allowed:
+        stem, ending = name, allowed[0]
+    stem = stem[:MAX_NAME_CHARACTERS].strip(" .") or _("file")
+    return f"{stem}.{ending.lower()}"

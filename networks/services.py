@@ -19,7 +19,7 @@ from intranet.core.text_extraction import extract_text, read_unread
 from intranet.notifications.services import notify
 
 from . import permissions
-from .files import validate_upload
+from .files import safe_file_name, validate_upload
 from .models import (
     Document,
     DocumentVersion,
@@ -395,17 +395,18 @@ def document_upload(*, network: Network, actor, upload, title: str = "",
     if not permissions.can_contribute(actor, network):
         raise PermissionDenied(_("Only members upload documents."))
     content_type = validate_upload(upload)
+    name = safe_file_name(upload.name, content_type=content_type)
     if document is None:
         document = Document.objects.create(
-            network=network, title=(title.strip() or upload.name)[:200], created_by=actor)
+            network=network, title=(title.strip() or name)[:200], created_by=actor)
     elif document.network_id != network.pk:
         raise PermissionDenied
     document = Document.objects.select_for_update().get(pk=document.pk)
     number = (document.versions.order_by("-number").values_list("number", flat=True).first()
               or 0) + 1
-    version = DocumentVersion(document=document, number=number, original_name=upload.name[:200],
+    version = DocumentVersion(document=document, number=number, original_name=name,
                               content_type=content_type, size=upload.size, uploaded_by=actor)
-    version.file.save(upload.name, upload, save=False)
+    version.file.save(name, upload, save=False)
     version.save()
     document.updated_at = timezone.now()
     document.save(update_fields=["updated_at"])

@@ -115,6 +115,9 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "region", "website", "description", "logo"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        # Django's own German for this says "du"; ours says "Sie" and names what fits.
+        error_messages = {"logo": {"invalid_image": _(
+            "This file is not an image we accept. Allowed are PNG, JPEG, GIF and WebP.")}}
 
     def clean_logo(self):
         from django.conf import settings

@@ -22,7 +22,7 @@ from intranet.core.errors import ConflictError
 from intranet.core.services import audit_record
 from intranet.notifications.models import Kind as NotificationKind
 from intranet.notifications.services import notify
-from networks.files import validate_upload
+from networks.files import safe_file_name, validate_upload
 from networks.models import TaskState
 
 from .. import permissions
@@ -157,9 +157,10 @@ def slide_add(*, item: AgendaItem, actor, upload) -> AgendaSlide:
         raise ValidationError({"file": _("An agenda item holds at most %(count)s files.") % {
             "count": MAX_SLIDES_PER_ITEM}})
     content_type = validate_upload(upload)
-    slide = AgendaSlide(item=item, original_name=upload.name[:200], content_type=content_type,
+    name = safe_file_name(upload.name, content_type=content_type)
+    slide = AgendaSlide(item=item, original_name=name, content_type=content_type,
                         size=upload.size, uploaded_by=actor)
-    slide.file.save(upload.name[:200], upload, save=False)
+    slide.file.save(name, upload, save=False)
     slide.save()
     audit_record(actor=actor, action="agenda.slide_add", target=item.event,
                  file=slide.original_name)
