@@ -92,10 +92,14 @@ CPUS=$(nproc)
 EOF
 
 say "locust: $LOAD_USERS users for $LOAD_DURATION against http://127.0.0.1:$PORT"
-status=0
+# In the background and waited for, so that Ctrl-C or a TERM reaches the trap at once (bash
+# runs a trap only after a foreground command ends).
 .venv/bin/locust -f tests/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
   --users "$LOAD_USERS" --spawn-rate "$LOAD_SPAWN_RATE" --run-time "$LOAD_DURATION" \
-  --stop-timeout 10 --csv "$LOGS/locust" --only-summary --loglevel WARNING || status=$?
+  --stop-timeout 10 --csv "$LOGS/locust" --only-summary --loglevel WARNING &
+pids+=($!)
+status=0
+wait "$!" || status=$?
 echo "locust ended with status $status"
 
 say "the worker finishes what the load queued (up to 60 s)"
