@@ -195,6 +195,7 @@ def _scrub_mentions(person: User, *, old_name: str, old_handle: str | None) -> s
     now reads as the anonymous account's handle, without their name. Returns the posts
     touched."""
     from board.models import Comment, Post
+    from networks.models import IdeaComment
 
     if not old_handle:
         return set()
@@ -210,6 +211,9 @@ def _scrub_mentions(person: User, *, old_name: str, old_handle: str | None) -> s
             model.objects.filter(pk=row.pk).update(body=rewrite(row.body),
                                                    body_html=rewrite(row.body_html))
             touched.add(getattr(row, post_of))
+    # Comments on network ideas are rendered when shown: their source is enough.
+    for row in IdeaComment.objects.filter(body__icontains=f"@{old_handle}").iterator():
+        IdeaComment.objects.filter(pk=row.pk).update(body=rewrite(row.body))
     return touched
 
 

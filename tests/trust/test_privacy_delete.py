@@ -23,7 +23,13 @@ from intranet.notifications.services import notify
 from intranet.steering.selectors import dashboard_for
 from networks.models import Membership, NetworkUserObjectPermission, Visibility
 from networks.permissions import forget_grants
-from networks.services import membership_join, network_found, task_create
+from networks.services import (
+    idea_comment,
+    idea_propose,
+    membership_join,
+    network_found,
+    task_create,
+)
 from tests.events.conftest import in_days
 from tests.factories import PASSWORD, TopicFactory, UserFactory
 from tests.trust.privacy_helpers import (  # noqa: F401
@@ -283,6 +289,19 @@ def test_the_audit_log_keeps_what_happened_but_not_who(leaver, traces, admin,
     for entry in entries:
         text = f"{entry.actor_label} {entry.target_label} {entry.data}"
         assert OLD_NAME not in text and OLD_EMAIL not in text, entry.action
+
+
+def test_mentions_in_others_words_no_longer_name_the_person(
+        leaver, traces, member, admin, django_capture_on_commit_callbacks):
+    idea = idea_propose(author=member, question="Mehr Tiny Forests?", why="Schatten")
+    comment = idea_comment(idea=idea, author=member, body="Frag @wiebke.spurlos dazu.")
+    _delete(leaver, admin, django_capture_on_commit_callbacks)
+    traces["mention"].refresh_from_db()
+    comment.refresh_from_db()
+    for text in (traces["mention"].body, traces["mention"].body_html, comment.body):
+        assert "wiebke.spurlos" not in text and OLD_NAME not in text
+    assert f"@{leaver.handle}" in traces["mention"].body
+    assert comment.body == f"Frag @{leaver.handle} dazu."
 
 
 def test_login_log_rows_of_the_address_are_deleted(leaver, admin,
