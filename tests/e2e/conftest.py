@@ -45,13 +45,61 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Runs before any page script and is not itself subject to the page's CSP: every blocked
+# script, style, image or frame is told on the console, where CspViolations reads it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+class CspViolations:
+    """Collects every Content-Security-Policy violation of a browser context (issue 8):
+    Chromium's own "Refused to …" console errors and the securitypolicyviolation events."""
+
+    def __init__(self):
+        self.violations = []
+
+    def watch(self, context):
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._console)
+
+    def _console(self, message):
+        text = message.text
+        if message.type == "error" and ("Refused to" in text or "CSP violation" in text
+                                        or "Content Security Policy" in text):
+            self.violations.append(f"{message.page.url if message.page else ''}: {text}")
+
+    def assert_none(self):
+        assert not self.violations, "CSP violations:\n" + "\n".join(self.violations)
+
+
 def _new_context(browser, **options):
     context = browser.new_context(
         locale="de-DE", timezone_id="Europe/Berlin",
         viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    context.csp = CspViolations()
+    context.csp.watch(context)
+    _WATCHED.append(context.csp)
     return context
+
+
+_WATCHED: list[CspViolations] = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Every browser test fails on a CSP violation in any context it opened."""
+    _WATCHED.clear()
+    yield
+    watched = list(_WATCHED)
+    _WATCHED.clear()
+    for violations in watched:
+        violations.assert_none()
 
 
 class BrokenAssets:
