@@ -13,6 +13,7 @@ from intranet.core import views as core_views
 from intranet.core.search_api import SearchView
 from intranet.events import views as event_views
 from intranet.steering import views as steering_views
+from knowledge.admin_urls import admin_urlpatterns
 from knowledge.views import library_media
 
 
@@ -73,7 +74,7 @@ urlpatterns = [
     path("django-admin/login/", SignInRedirect.as_view()),
     path("django-admin/", admin.site.urls),
     path("cms/login/", SignInRedirect.as_view()),
-    path("cms/", include(wagtailadmin_urls)),
+    path("cms/", include(admin_urlpatterns(wagtailadmin_urls))),
     path("dokumente/", include(wagtaildocs_urls)),
 ]
 

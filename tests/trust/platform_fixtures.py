@@ -149,7 +149,7 @@ def _events(platform: Platform, city) -> None:
 def _library(platform: Platform) -> None:
     network, editor = platform.networks["confidential"], platform.people["member"]
     for kind in ("library_draft", "library_published"):
-        page = result_start(network=network, actor=editor, title=f"Ergebnis {kind}",
+        page = result_start(network=network, actor=editor, title=f"Ergebnis {canary(kind)}",
                             kind="guideline").specific
         page.summary = f"{canary(kind)} {MATRIX_WORD}"
         revision = page.save_revision(user=editor)
