@@ -557,3 +557,24 @@ def test_a_write_by_someone_not_allowed_is_refused_and_changes_nothing(platform,
     response = _send(client_for(platform.people["member"]), write, write.address(network, False))
     assert response.status_code == 201
     assert database_snapshot(network) != before
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_see_no_canary(platform, client):
+    wrong = []
+    addresses = [addresses(platform.objects[kind])[0]
+                 for (_door, kind), addresses in DETAIL_DOORS.items()]
+    addresses += [address(platform.people["member"]) for _kinds, address in LIST_DOORS.values()
+                  if "feed" not in str(address(platform.people["member"]))]
+    addresses += [reverse("search") + f"?q={MATRIX_WORD}",
+                  reverse("api_search") + f"?q={MATRIX_WORD}", reverse("steering:dashboard")]
+    for path in addresses:
+        response = client.get(path)
+        body = _body(response).decode(errors="replace")
+        if path.startswith("/api/"):
+            expected = response.status_code == 401
+        else:
+            expected = response.status_code == 302 and response["Location"].startswith(
+                reverse("account_login"))
+        if not expected or any(canary(kind) in body for kind in SEES):
+            wrong.append(f"{path}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
