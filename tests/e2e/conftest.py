@@ -36,6 +36,7 @@ def browser():
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            _watch_every_context(browser)
             yield browser
             browser.close()
     finally:
@@ -82,10 +83,21 @@ def _new_context(browser, **options):
         viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
-    context.csp = CspViolations()
-    context.csp.watch(context)
-    _WATCHED.append(context.csp)
     return context
+
+
+def _watch_every_context(browser):
+    """Also the contexts a test opens with ``browser.new_context`` itself are watched."""
+    open_context = browser.new_context
+
+    def watched(**options):
+        context = open_context(**options)
+        context.csp = CspViolations()
+        context.csp.watch(context)
+        _WATCHED.append(context.csp)
+        return context
+
+    browser.new_context = watched
 
 
 _WATCHED: list[CspViolations] = []
