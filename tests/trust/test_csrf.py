@@ -56,7 +56,7 @@ def _concrete_path(route: str) -> str | None:
         return _sample_for(match.group(1)) or "\0"
 
     raw = route.replace("^", "").replace("$", "")
-    raw = re.sub(r"<(?:(\w+):)?\w+>",
+    raw = re.sub(r"(?<!\?P)<(?:(\w+):)?\w+>",
                  lambda m: CONVERTER_SAMPLES.get(m.group(1) or "str", "x"), raw)
     # Groups, innermost first: (?P<name>...), (?:...)*, (...).
     for _ in range(4):
