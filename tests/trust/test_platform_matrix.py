@@ -27,6 +27,7 @@ from django.urls import reverse
 from intranet.notifications.delivery import send_due_notifications
 from intranet.notifications.models import Frequency, Kind, Notification
 from intranet.steering.exports import TABLES
+from knowledge.selectors import library_root_url
 from tests.helpers import comparable_body
 
 from .platform_fixtures import (
@@ -79,6 +80,9 @@ DETAIL_DOORS = {
     ("document_page", "network_file"): lambda d: (
         reverse("networks:document", args=[d.network.slug, d.pk]),
         reverse("networks:document", args=[d.network.slug, MISSING_PK])),
+    ("documents_page", "network_file"): lambda d: (
+        reverse("networks:documents", args=[d.network.slug]),
+        reverse("networks:documents", args=[MISSING_SLUG])),
     ("file_download", "network_file"): lambda d: (
         reverse("networks:download", args=[d.network.slug, d.pk, 1]),
         reverse("networks:download", args=[d.network.slug, MISSING_PK, 1])),
@@ -179,6 +183,7 @@ LIST_DOORS = {
     "api_events": (EVENT_KINDS, lambda person: reverse("api_events")),
     "calendar_ics_feed": (EVENT_KINDS,
                           lambda person: reverse("calendar_feed", args=[person.feed_token])),
+    "library": (LIBRARY_KINDS, lambda person: library_root_url()),
     "api_results": (LIBRARY_KINDS, lambda person: reverse("api_results")),
     "people": (PEOPLE_KINDS, lambda person: reverse("people")),
     "api_people": (PEOPLE_KINDS, lambda person: reverse("api_people")),
