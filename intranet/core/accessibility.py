@@ -26,7 +26,6 @@ CHECKED_PAGE_TYPES = [
     _("decisions, process-steering dashboard with its attention list, annual report, "
       "audit log"),
     _("notifications and notification settings"),
-    _("API documentation"),
     _("error pages (page not found, not allowed, server error), forms sent back with "
       "errors and refused uploads"),
     _("the accessibility statement and the imprint"),
