@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from intranet.core.access import access_rule
 from intranet.urls import urlpatterns as site_urlpatterns
@@ -129,7 +131,14 @@ def failing_view(request):
     raise RuntimeError("a bug in a view")
 
 
-urlpatterns = [path("kaputt/", failing_view), *site_urlpatterns]
+@access_rule("login: a test-only view that may be framed by our own pages")
+@xframe_options_sameorigin
+def frameable_view(request):
+    return HttpResponse("Vorschau")
+
+
+urlpatterns = [path("kaputt/", failing_view), path("cms/vorschau/", frameable_view),
+               *site_urlpatterns]
 handler404 = "intranet.core.views.error_404"
 handler500 = "intranet.core.views.error_500"
 
@@ -143,6 +152,16 @@ def test_a_real_500_carries_the_headers(member):
     assert response.status_code == 500
     assert "Etwas ist schiefgegangen" in response.content.decode()
     assert header_problems(response) == []
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_marked_sameorigin_may_be_framed_by_our_own_pages_only(client, member):
+    # Wagtail marks its page preview so: the editor shows it in a frame beside the form.
+    client.force_login(member, backend="allauth.account.auth_backends.AuthenticationBackend")
+    response = client.get("/cms/vorschau/")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    directives = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert [d for d in directives if d.startswith("frame-ancestors")] == ["frame-ancestors 'self'"]
 
 
 def test_the_api_docs_page_loads_its_start_script_as_a_file(client, member):
