@@ -5,7 +5,8 @@ One representative address per family of URL patterns, taken from the demo regio
 with an error, the second-factor code, the lockout, 404, 500, a form with errors and a
 rejected upload. Every page must be free of WCAG 2.1 A/AA violations of any impact (the
 journeys' ``assert_accessible`` stops at serious ones). The accessibility statement
-names these page types (``PAGE_TYPES``), so a page type added here shows up there.
+names these page types from ``intranet.core.accessibility.CHECKED_PAGE_TYPES``: a page
+type added here is added there too. Bounded in time: one browser context, one sign-in.
 """
 
 import json
