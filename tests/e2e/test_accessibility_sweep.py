@@ -6,7 +6,7 @@ with an error, the second-factor code, the lockout, 404, 500, a form with errors
 rejected upload. Every page must be free of WCAG 2.1 A/AA violations of any impact (the
 journeys' ``assert_accessible`` stops at serious ones). The accessibility statement
 names these page types from ``intranet.core.accessibility.CHECKED_PAGE_TYPES``: a page
-type added here is added there too. Bounded in time: one browser context, one sign-in.
+type added here is added there too. Bounded in time: one browser context per test.
 """
 
 import json
