@@ -27,6 +27,20 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class MeetingDateTimeField(forms.DateTimeField):
+    """A local date and time a meeting can have. Without the bounds a year like 0001 passes
+    the form and overflows when it is turned into UTC for the database (a 500)."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between the years %(first)s and %(last)s."),
+                code="out_of_range", params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR})
+
+
 class CalendarFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, widget=LightSelect)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
@@ -70,8 +84,8 @@ class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=10000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 6}))
-    start = forms.DateTimeField(label=_("Start"), widget=DateTimeLocalInput())
-    end = forms.DateTimeField(label=_("End"), widget=DateTimeLocalInput())
+    start = MeetingDateTimeField(label=_("Start"), widget=DateTimeLocalInput())
+    end = MeetingDateTimeField(label=_("End"), widget=DateTimeLocalInput())
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False,
                             help_text=_("For example: Rathaus Bochum, Raum 112."))
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -99,7 +113,7 @@ class EventForm(forms.Form):
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100000,
                                   required=False,
                                   help_text=_("Empty: as many as register."))
-    registration_deadline = forms.DateTimeField(
+    registration_deadline = MeetingDateTimeField(
         label=_("Registration deadline"), required=False, widget=DateTimeLocalInput(),
         help_text=_("Empty: registration is open until the start."))
 

@@ -7,7 +7,7 @@ from intranet.core.widgets import LightSelect
 from networks.models import TaskState
 
 from ..models import AgendaStatus, DecisionStatus
-from .event import DateTimeLocalInput, PeopleField
+from .event import DateTimeLocalInput, MeetingDateTimeField, PeopleField
 
 
 def _with_viewer(form, viewer) -> None:
@@ -18,8 +18,8 @@ def _with_viewer(form, viewer) -> None:
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Starts at"), required=False,
-                                    widget=DateTimeLocalInput())
+    starts_at = MeetingDateTimeField(label=_("Starts at"), required=False,
+                                     widget=DateTimeLocalInput())
     duration = forms.IntegerField(label=_("Duration in minutes"), required=False,
                                   min_value=1, max_value=24 * 60)
     description = forms.CharField(label=_("Description"), max_length=5000, required=False,
@@ -60,7 +60,7 @@ class ProposalDecisionForm(forms.Form):
 
 
 class ProposalDeadlineForm(forms.Form):
-    proposal_deadline = forms.DateTimeField(
+    proposal_deadline = MeetingDateTimeField(
         label=_("Proposals are taken until"), required=False, widget=DateTimeLocalInput(),
         help_text=_("Empty: until the meeting begins."))
 

@@ -162,9 +162,15 @@ def event_cancel(request, pk: int):
     if not can_manage_event(request.user, event):
         raise PermissionDenied
     form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A note that cannot be sent (too long, control characters) stops the cancellation
+        # instead of cancelling without it.
+        messages.error(request, " ".join(error for errors in form.errors.values()
+                                         for error in errors))
+        return redirect(event)
     try:
-        services.event_cancel(event=event, actor=request.user, reason=reason)
+        services.event_cancel(event=event, actor=request.user,
+                              reason=form.cleaned_data["reason"])
     except ConflictError as error:
         messages.error(request, str(error))
     else:
