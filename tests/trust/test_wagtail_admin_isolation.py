@@ -149,3 +149,17 @@ def test_who_edits_no_shelf_has_no_admin_at_all(platform, client_for, persona):
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("account_login")), path
         assert CANARY not in response.content.decode(), path
+
+
+def test_the_rival_still_links_to_another_networks_published_result(platform, client_for,
+                                                                    rival):
+    """The guard hides drafts only: a published result is everyone's, and the page chooser
+    browses its shelf to link to it."""
+    published = platform.objects["library_published"]
+    shelf = published.get_parent()
+    assert shelf.live
+    response = client_for(rival).get(f"/cms/choose-page/{shelf.pk}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert canary("library_published") in body
+    assert CANARY not in body  # the draft beside it stays hidden
