@@ -12,11 +12,15 @@ class AccountsConfig(AppConfig):
 
         from intranet.core.models import register_audit_actions
 
+        from .middleware import stamp_activity
         from .services import visit_record
 
         # Signing in starts a visit, so the first page after it writes nothing more.
         user_logged_in.connect(lambda sender, user, **kwargs: visit_record(user=user),
                                weak=False, dispatch_uid="accounts.visit_on_login")
+        # ... and starts the idle clock (IdleTimeoutMiddleware) with the new session.
+        user_logged_in.connect(lambda sender, request, **kwargs: stamp_activity(request),
+                               weak=False, dispatch_uid="accounts.idle_clock_on_login")
 
         register_audit_actions({
             "organisation.create": _("Organisation created"),

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -91,6 +93,13 @@ IDLE_STAMP_KEY = "kw_last_activity"
 IDLE_STAMP_EVERY_SECONDS = 60
 
 
+def stamp_activity(request) -> None:
+    """Starts the idle clock of this session anew (on every sign-in, see apps.py)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[IDLE_STAMP_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Signs a person out after SESSION_IDLE_TIMEOUT_MINUTES without a request, so that a
     forgotten browser in a shared office does not stay signed in for the whole day."""
@@ -105,8 +114,6 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _check(self, request):
-        import time
-
         from django.contrib import messages
         from django.contrib.auth import logout
 
@@ -119,4 +126,4 @@ class IdleTimeoutMiddleware:
                 "You were signed out after %(minutes)s minutes without activity.")
                 % {"minutes": minutes})
         elif not isinstance(last, int) or now - last >= IDLE_STAMP_EVERY_SECONDS:
-            request.session[IDLE_STAMP_KEY] = now
+            stamp_activity(request)

@@ -149,3 +149,9 @@ def test_the_activity_stamp_is_written_at_most_once_a_minute(client_for, member)
     _age_last_activity(client, 61)
     client.get(reverse("home"))
     assert client.session[IDLE_STAMP_KEY] >= first
+
+
+def test_signing_in_starts_the_idle_clock(client, member):
+    # So the first page after signing in saves no session (the query counts stay flat).
+    client.post(LOGIN, {"login": member.email, "password": PASSWORD})
+    assert abs(client.session[IDLE_STAMP_KEY] - time.time()) < 60
