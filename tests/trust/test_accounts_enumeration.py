@@ -71,4 +71,5 @@ def test_unknown_accounts_take_about_as_long_as_wrong_passwords(client, member, 
     factor = max(known_median, unknown_median) / min(known_median, unknown_median)
     measured = (f"median of {ROUNDS}: wrong password {known_median * 1000:.1f} ms, "
                 f"unknown account {unknown_median * 1000:.1f} ms, factor {factor:.2f}")
+    print(measured)  # shown with pytest -s
     assert factor < SENSIBLE_FACTOR, measured
