@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from intranet.accounts.models import Organisation, Topic
 from intranet.accounts.serializers import OrganisationRefSerializer
+from intranet.core.api import BoundedDateTimeField
 
 from .models import Attachment, Category, Comment, Post
 
@@ -16,7 +17,8 @@ class AuthorSerializer(serializers.Serializer):
 class PostSerializer(serializers.ModelSerializer):
     author = AuthorSerializer(allow_null=True)
     topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
-    network = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    # A post to the platform or to cities has no network: the schema says null may come.
+    network = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     pinned = serializers.SerializerMethodField()
     edited = serializers.SerializerMethodField()
 
@@ -43,7 +45,7 @@ class PostWriteSerializer(serializers.Serializer):
                                           queryset=Organisation.objects.all())
     topics = serializers.SlugRelatedField(many=True, required=False, slug_field="slug",
                                           queryset=Topic.objects.all())
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = BoundedDateTimeField(required=False, allow_null=True)
 
 
 class PostPatchSerializer(serializers.Serializer):
@@ -52,12 +54,12 @@ class PostPatchSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     topics = serializers.SlugRelatedField(many=True, required=False, slug_field="slug",
                                           queryset=Topic.objects.all())
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = BoundedDateTimeField(required=False, allow_null=True)
 
 
 class CommentSerializer(serializers.ModelSerializer):
     author = AuthorSerializer(allow_null=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Comment

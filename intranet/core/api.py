@@ -4,12 +4,30 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ConflictError, FileTooLarge
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A date and time within years the platform can store. A year like 0001 passes DRF's
+    parsing and overflows when it is turned into UTC for the database (a 500)."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    def to_internal_value(self, value):
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:  # DRF's own time-zone check overflows at year 1
+            parsed = None
+        if parsed is None or not self.FIRST_YEAR <= parsed.year <= self.LAST_YEAR:
+            raise serializers.ValidationError(
+                _("Enter a date between the years %(first)s and %(last)s.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR})
+        return parsed
 
 
 class Pagination(pagination.PageNumberPagination):

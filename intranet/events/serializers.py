@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from intranet.core.api import BoundedDateTimeField
+
 from .models import Event, Kind
 
 
@@ -15,8 +17,10 @@ class EventSerializer(serializers.ModelSerializer):
 
     location = serializers.CharField(source="venue")
     address = serializers.CharField()
-    network = serializers.SlugRelatedField(read_only=True, slug_field="slug")
-    host_organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    # Most events have neither: the schema says null may come.
+    network = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
+    host_organisation = serializers.SlugRelatedField(read_only=True, slug_field="slug",
+                                                     allow_null=True)
     cancelled = serializers.SerializerMethodField()
     registered_count = serializers.IntegerField()
     waitlist_count = serializers.IntegerField()
@@ -49,13 +53,13 @@ class EventWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     online_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    registration_deadline = serializers.DateTimeField(required=False, allow_null=True)
+    registration_deadline = BoundedDateTimeField(required=False, allow_null=True)
     network = serializers.SlugField(required=False, allow_null=True, max_length=80,
                                     help_text=_("The network that meets; its members are "
                                                 "invited."))
