@@ -3,6 +3,7 @@
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, status
 from rest_framework.response import Response
@@ -52,6 +53,11 @@ class PostListView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
+        # Checked before the lookups below: a value the database cannot hold (a NUL on
+        # PostgreSQL) is the caller's 400, not a 500.
+        filters = PostFilter(params, queryset=Post.objects.none())
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
         network = None
         if params.get("network"):
             network = access_network(self.request.user, params["network"])

@@ -2,9 +2,12 @@
 pages. Hidden or missing → 404; registration closed or the event cancelled → 409; not
 invited or not an organiser → 403; bad input → 400."""
 
+import datetime
+
 import django_filters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -18,15 +21,40 @@ from .models import Audience, Event, Kind
 from .serializers import EventSerializer, EventWriteSerializer, RegistrationResultSerializer
 
 
+class _StorableIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time within years the platform stores, turned into UTC: PostgreSQL
+    refuses offsets beyond ±16 hours and a year-1 time overflows (both were 500s)."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            in_utc = parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            in_utc = None
+        if in_utc is None or not self.FIRST_YEAR <= in_utc.year <= self.LAST_YEAR:
+            raise ValidationError(
+                _("Enter a date between the years %(first)s and %(last)s.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR})
+        return in_utc
+
+
+class StorableIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _StorableIsoDateTimeField
+
+
 class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Kind.choices, field_name="kind")
-    to = django_filters.IsoDateTimeFilter(
+    to = StorableIsoDateTimeFilter(
         field_name="start", lookup_expr="lte",
         help_text="Events that start at or before this time (ISO 8601).")
 
 
 # ``from`` is a Python keyword, so it joins the declared filters by name.
-EventFilter.base_filters["from"] = django_filters.IsoDateTimeFilter(
+EventFilter.base_filters["from"] = StorableIsoDateTimeFilter(
     field_name="end", lookup_expr="gte",
     help_text="Events that end at or after this time (ISO 8601).")
 

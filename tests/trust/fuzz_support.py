@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 # Reproducible in CI: the same examples on every run, no example database on disk.
 settings.register_profile(
-    "klimawerk-fuzz", max_examples=15, deadline=None, derandomize=True, database=None,
+    "klimawerk-fuzz", max_examples=10, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture])
 FUZZ = settings.get_profile("klimawerk-fuzz")

@@ -8,7 +8,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -61,6 +63,18 @@ def private_markers(secrets) -> list[str]:
             f"/termine/{secrets['event'].pk}/", f"/api/v1/events/{secrets['event'].pk}/"]
 
 
+@pytest.fixture
+def connection_kept_between_requests():
+    """The real WSGI handler closes the database connection after each request; inside a
+    test's transaction on PostgreSQL that ends the test. Django's test client avoids it the
+    same way: by not listening for the request signals meanwhile."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def load_schema(token: str):
     from intranet.wsgi import application
 
@@ -109,7 +123,7 @@ def exercise(operation, token: str, *, forbidden: list[str], failures: list[str]
 
 @pytest.mark.parametrize("persona", ["outsider", "member"])
 def test_the_api_answers_generated_requests_without_a_500_a_leak_or_a_stray_write(
-        persona, request, secrets_of_a_confidential_network):
+        persona, request, secrets_of_a_confidential_network, connection_kept_between_requests):
     user = request.getfixturevalue(persona)
     _token, raw = api_token_create(user=user, name="fuzz")
     schema = load_schema(raw)
@@ -167,3 +181,29 @@ def test_a_nul_character_in_a_post_is_refused_at_its_field(client, member):
         "title": "Null\x00Byte", "body": "Text\x00", "category": "request"})
     assert response.status_code == 400
     assert changed_tables(before, row_counts()) == {}
+
+
+@pytest.mark.parametrize("when", ["0301-12-18T09:04:20+18:23", "0001-01-01T00:00:00"])
+def test_an_event_filter_time_postgresql_cannot_hold_is_refused_with_400(client, member, when):
+    _token, raw = api_token_create(user=member, name="fuzz")
+    response = client.get("/api/v1/events/", {"to": when, "from": when},
+                          HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 400
+
+
+def test_an_event_filter_time_with_an_offset_still_finds_the_events(
+        client, member, secrets_of_a_confidential_network):
+    _token, raw = api_token_create(user=member, name="fuzz")
+    response = client.get("/api/v1/events/", {"from": "2001-01-01T00:00:00+23:59"},
+                          HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()["count"] >= 1
+
+
+@pytest.mark.parametrize("name", ["network", "topic", "organisation", "category"])
+def test_a_nul_character_in_a_board_filter_is_a_400(client, member, name):
+    _token, raw = api_token_create(user=member, name="fuzz")
+    response = client.get("/api/v1/posts/", {name: "a\x00b"},
+                          HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 400
+    assert name in response.json()
