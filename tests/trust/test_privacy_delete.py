@@ -98,7 +98,7 @@ def test_own_deletion_needs_the_password_and_changes_nothing_without_it(client_f
     response = client.post(reverse("account_delete_own"),
                            {"password": "falsch", "confirm": "on"})
     assert response.status_code == 200
-    assert "The password is not correct." in response.content.decode()
+    assert "Das Passwort ist nicht richtig." in response.content.decode()
     leaver.refresh_from_db()
     assert (leaver.name, leaver.email, leaver.is_active) == (OLD_NAME, OLD_EMAIL, True)
 
