@@ -56,7 +56,7 @@ drill: venv
 
 ## Browser journeys in the system Chromium with axe-core.
 e2e: venv
-	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+	$(PY) -m pytest -q -p no:cacheprovider -m e2e tests
 
 lint: venv
 	$(VENV)/bin/ruff check .
