@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from intranet.accounts.privacy import former_user_name
-from tests.e2e.conftest import browser, context, no_csp_violations, page  # noqa: F401
 from tests.e2e.helpers import assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.trust.privacy_helpers import own_media  # noqa: F401
@@ -18,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
 
 
 def test_a_member_exports_their_data_and_then_deletes_the_account(
-        page, live_server, member):  # noqa: F811 - the fixture imported above
+        page, live_server, member):
     sign_in(page, live_server, member, PASSWORD)
     page.goto(f"{live_server.url}/profil/einstellungen/")
     assert_accessible(page)
