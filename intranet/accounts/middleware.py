@@ -1,6 +1,8 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -114,9 +116,6 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _check(self, request):
-        from django.contrib import messages
-        from django.contrib.auth import logout
-
         now = int(time.time())
         last = request.session.get(IDLE_STAMP_KEY)
         minutes = settings.SESSION_IDLE_TIMEOUT_MINUTES
