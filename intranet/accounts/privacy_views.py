@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet.core.access import access_rule, not_found
+from intranet.core.downloads import private_storage_response
 from intranet.core.forms import copy_service_errors
 
 from . import data_export, privacy
@@ -31,15 +30,7 @@ def data_export_download(request, name: str):
     path = data_export.data_export_path(user=request.user, name=name)
     if path is None:
         raise not_found()
-    try:
-        handle = default_storage.open(path, "rb")
-    except FileNotFoundError:
-        raise not_found() from None
-    response = FileResponse(handle, as_attachment=True, filename=name,
-                            content_type="application/zip")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_storage_response(path, filename=name, content_type="application/zip")
 
 
 @access_rule("login: own account (can_delete_account)")
