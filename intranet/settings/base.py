@@ -332,6 +332,9 @@ CELERY_BEAT_SCHEDULE = {
     # The activity chart of process steering reads these; yesterday is counted at night.
     "steering-daily-figures": {"task": "intranet.steering.tasks.store_daily_figures",
                                "schedule": crontab(hour=2, minute=30)},
+    # The dashboard's figures per network and city (seconds of counting at a nation's size).
+    "steering-figures": {"task": "intranet.steering.tasks.count_steering_figures",
+                         "schedule": crontab(minute=40)},
     # Data protection: what is older than its retention period goes (settings below).
     "retention-periods": {"task": "intranet.accounts.tasks.apply_retention_periods",
                           "schedule": crontab(hour=3, minute=15)},

@@ -18,18 +18,25 @@ def _networks(board):
               _("Open tasks"), _("Overdue tasks"), _("Done tasks"), _("Meetings held"),
               _("Results published"), _("Last activity")]
     rows = ([row.label, row.visibility_label, row.status_label, _date(row.founded_at),
-             row.age_days, row.members, row.cities, row.active_leads, row.posts_30,
-             row.posts_90, row.comments_30, row.comments_90, row.tasks_open,
-             row.tasks_overdue, row.tasks_done, row.meetings, row.results,
+             row.age_days, *_counted(row, [
+                 row.members, row.cities, row.active_leads, row.posts_30, row.posts_90,
+                 row.comments_30, row.comments_90, row.tasks_open, row.tasks_overdue,
+                 row.tasks_done, row.meetings, row.results]),
              _date(row.last_activity)] for row in board.networks)
     return header, rows
+
+
+def _counted(row, figures: list) -> list:
+    """A row founded since the last count has empty cells, not zeros that look true."""
+    return figures if row.counted else [""] * len(figures)
 
 
 def _cities(board):
     header = [_("City"), _("People"), _("Active people (90 days)"), _("Coordinators"),
               _("Networks"), _("Events attended (12 months)"), _("Posts (12 months)")]
-    rows = ([city.name, city.people, city.active_people, city.coordinators, city.networks,
-             city.events_attended, city.posts] for city in board.cities)
+    rows = ([city.name, *_counted(city, [city.people, city.active_people, city.coordinators,
+                                          city.networks, city.events_attended, city.posts])]
+            for city in board.cities)
     return header, rows
 
 

@@ -1,8 +1,10 @@
 """Every figure process steering reads: counts from aggregate queries only.
 
 Each figure is one ``GROUP BY`` over its table (members per network, posts per network …),
-merged here in Python by key, so the dashboard runs the same number of queries for five
-networks and for five thousand: no query per row. The city × network pairs (some 60,000 in
+merged here in Python by key: no query per row. Counting a nation's memberships, posts and
+tasks takes seconds, so the dashboard does not count on each visit: an hourly task
+(``services.steering_figures_count``) stores the figures per network and per city, and the
+page reads those rows and says when they were counted. The city × network pairs (some 60,000 in
 a nation) are counted in the database too (``COUNT(DISTINCT …)`` per network and per city);
 they are read as a list only for the matrix's shown cells and for its CSV. Confidential
 networks take part in every count; their names, titles and texts never leave this module
@@ -80,6 +82,11 @@ class NetworkRow:
     meetings: int = 0
     results: int = 0
     last_activity: datetime.datetime | None = None
+    counted_at: datetime.datetime | None = None  # None: founded since the last count
+
+    @property
+    def counted(self) -> bool:
+        return self.counted_at is not None
 
     @property
     def is_open(self) -> bool:
@@ -111,6 +118,12 @@ class CityRow:
     networks: int = 0
     events_attended: int = 0
     posts: int = 0
+    network_members: int = 0  # its people's memberships in open networks
+    counted_at: datetime.datetime | None = None  # None: not counted yet
+
+    @property
+    def counted(self) -> bool:
+        return self.counted_at is not None
 
     @property
     def url(self) -> str:
@@ -171,6 +184,7 @@ class Dashboard:
     lifecycle: list[dict]
     activity: list[dict]
     activity_as_of: datetime.datetime | None
+    counted_at: datetime.datetime | None = None  # when the figures were last counted
 
 
 def _by(rows, key: str) -> dict:
@@ -179,19 +193,16 @@ def _by(rows, key: str) -> dict:
 
 # --- Per network ------------------------------------------------------------------------
 
-def network_rows(*, user, now: datetime.datetime, quiet_days: int = 90) -> list[NetworkRow]:
-    """Every network with its figures: eight aggregate queries, whatever the number.
+NETWORK_FIGURES = ("members", "active_leads", "cities", "posts_30", "posts_90", "comments_30",
+                   "comments_90", "tasks_open", "tasks_overdue", "tasks_done", "meetings",
+                   "results", "last_post_at", "last_comment_at", "last_meeting_at")
 
-    Posts and comments are read back only as far as the figures need (90 days, or the
-    quiet period when it is longer): the newest post of a network quiet for longer is no
-    figure anyone reads, and a million posts are not scanned on every visit."""
+
+def network_figures_counted(*, now: datetime.datetime) -> dict[int, dict]:
+    """Network id → its figures, counted from the tables: the work of the hourly count
+    (``services.steering_figures_count``), seven aggregate queries whatever the number."""
     today = timezone.localdate(now)
     since_30, since_90 = now - datetime.timedelta(days=30), now - datetime.timedelta(days=90)
-    window = min(since_90, now - datetime.timedelta(days=quiet_days))
-    visible_ids = set(network_ids_member_of(user=user))
-    networks = Network.objects.order_by("name", "pk").values(
-        "pk", "slug", "name", "visibility", "status", "founded_at", "ended_at",
-        "last_activity_at")
     active = Membership.objects.filter(state=MemberState.ACTIVE, user__is_active=True)
     members = _by(active.order_by().values("network_id").annotate(
         members=Count("pk"),
@@ -200,13 +211,13 @@ def network_rows(*, user, now: datetime.datetime, quiet_days: int = 90) -> list[
                      filter=Q(user__organisation__kind=OrganisationKind.MUNICIPALITY))),
         "network_id")
     posts = _by(Post.objects.filter(network__isnull=False, hidden_at__isnull=True,
-                                    created_at__gte=window)
+                                    created_at__lte=now)
                 .order_by().values("network_id").annotate(
                     last=Max("created_at"),
                     p30=Count("pk", filter=Q(created_at__gte=since_30)),
                     p90=Count("pk", filter=Q(created_at__gte=since_90))), "network_id")
     comments = _by(Comment.objects.filter(post__network__isnull=False, hidden_at__isnull=True,
-                                          created_at__gte=window)
+                                          created_at__lte=now)
                    .order_by().values("post__network_id").annotate(
                        last=Max("created_at"),
                        c30=Count("pk", filter=Q(created_at__gte=since_30)),
@@ -222,26 +233,44 @@ def network_rows(*, user, now: datetime.datetime, quiet_days: int = 90) -> list[
                    "network_id")
     results = _by(LibraryPage.objects.live().filter(network__isnull=False)
                   .order_by().values("network_id").annotate(n=Count("pk")), "network_id")
+    figures = {}
+    for pk in Network.objects.values_list("pk", flat=True):
+        member, post, comment = members.get(pk, {}), posts.get(pk, {}), comments.get(pk, {})
+        task, meeting = tasks.get(pk, {}), meetings.get(pk, {})
+        figures[pk] = {
+            "members": member.get("members", 0), "active_leads": member.get("leads", 0),
+            "cities": member.get("cities", 0),
+            "posts_30": post.get("p30", 0), "posts_90": post.get("p90", 0),
+            "comments_30": comment.get("c30", 0), "comments_90": comment.get("c90", 0),
+            "tasks_open": task.get("open", 0), "tasks_overdue": task.get("overdue", 0),
+            "tasks_done": task.get("done", 0), "meetings": meeting.get("n", 0),
+            "results": results.get(pk, {}).get("n", 0),
+            "last_post_at": post.get("last"), "last_comment_at": comment.get("last"),
+            "last_meeting_at": meeting.get("last"),
+        }
+    return figures
 
+
+def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
+    """Every network with its figures as last counted: one query, whatever the number. A
+    network founded since the last count has its row, without figures (``counted``)."""
+    visible_ids = set(network_ids_member_of(user=user))
+    stored = [f"steering_figures__{name}" for name in (*NETWORK_FIGURES, "counted_at")]
+    networks = Network.objects.order_by("name", "pk").values(
+        "pk", "slug", "name", "visibility", "status", "founded_at", "ended_at",
+        "last_activity_at", *stored)
     named_rows, numbered_rows = [], []
     for network in networks:
-        pk = network["pk"]
         row = _network_row(network, visible_ids)
         row.age_days = (now - network["founded_at"]).days
-        row.members = members.get(pk, {}).get("members", 0)
-        row.active_leads = members.get(pk, {}).get("leads", 0)
-        row.cities = members.get(pk, {}).get("cities", 0)
-        post, comment = posts.get(pk, {}), comments.get(pk, {})
-        row.posts_30, row.posts_90 = post.get("p30", 0), post.get("p90", 0)
-        row.comments_30, row.comments_90 = comment.get("c30", 0), comment.get("c90", 0)
-        task = tasks.get(pk, {})
-        row.tasks_open, row.tasks_overdue = task.get("open", 0), task.get("overdue", 0)
-        row.tasks_done = task.get("done", 0)
-        row.meetings = meetings.get(pk, {}).get("n", 0)
-        row.results = results.get(pk, {}).get("n", 0)
+        row.counted_at = network["steering_figures__counted_at"]
+        if row.counted:
+            for name in NETWORK_FIGURES[:12]:
+                setattr(row, name, network[f"steering_figures__{name}"])
         row.last_activity = max(moment for moment in (
-            network["last_activity_at"], post.get("last"), comment.get("last"),
-            meetings.get(pk, {}).get("last")) if moment is not None)
+            network["last_activity_at"], network["steering_figures__last_post_at"],
+            network["steering_figures__last_comment_at"],
+            network["steering_figures__last_meeting_at"]) if moment is not None)
         (named_rows if row.named else numbered_rows).append(row)
     # Numbered ones after the named, by number: their place in the alphabet says nothing.
     return named_rows + sorted(numbered_rows, key=lambda row: row.pk)
@@ -305,6 +334,41 @@ def city_rows(*, since_people: datetime.datetime, period_start: datetime.datetim
     return rows
 
 
+CITY_FIGURES = ("people", "active_people", "coordinators", "networks", "network_members",
+                "events_attended", "posts")
+
+
+def city_figures_counted(*, now: datetime.datetime) -> dict[int, dict]:
+    """City id → its figures, counted from the tables (the hourly count's work): people
+    active in the last 90 days, events attended and posts in the last 12 months, its
+    open networks."""
+    participation = city_participation()
+    rows = city_rows(since_people=now - datetime.timedelta(days=ACTIVE_PEOPLE_DAYS),
+                     period_start=now - datetime.timedelta(days=ATTENDED_DAYS),
+                     period_end=now, networks_per_city={
+                         city_id: count for city_id, (count, _m) in participation.items()})
+    return {row.pk: {"people": row.people, "active_people": row.active_people,
+                     "coordinators": row.coordinators, "networks": row.networks,
+                     "network_members": participation.get(row.pk, (0, 0))[1],
+                     "events_attended": row.events_attended, "posts": row.posts}
+            for row in rows}
+
+
+def city_rows_as_counted() -> list[CityRow]:
+    """The member cities with their figures as last counted: one query."""
+    stored = [f"steering_figures__{name}" for name in (*CITY_FIGURES, "counted_at")]
+    rows = []
+    for city in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by(
+            "name", "pk").values("pk", "slug", "name", *stored):
+        row = CityRow(pk=city["pk"], slug=city["slug"], name=city["name"],
+                      counted_at=city["steering_figures__counted_at"])
+        if row.counted:
+            for name in CITY_FIGURES:
+                setattr(row, name, city[f"steering_figures__{name}"])
+        rows.append(row)
+    return rows
+
+
 def participation_pairs(*, network_filter: Q | None = None) -> dict[tuple[int, int], int]:
     """(network id, city id) → active members of that city in that network: one query."""
     pairs = Membership.objects.filter(
@@ -330,19 +394,16 @@ def city_participation() -> dict[int, tuple[int, int]]:
 MATRIX_NETWORKS, MATRIX_CITIES = 30, 25
 
 
-def build_matrix(networks: list[NetworkRow], cities: list[CityRow],
-                 participation: dict) -> Matrix:
+def build_matrix(networks: list[NetworkRow], cities: list[CityRow]) -> Matrix:
     """Open networks by cities; the cell holds the number of members, shaded by it. A
     picture of a nation's 5,000 networks by 2,000 cities helps no one: it shows the
     largest networks and the cities taking part most (``total_*`` say how many there are;
-    the CSV has every pair). ``participation`` is ``city_participation``; the shown cells
-    are one query of their own."""
+    the CSV has every pair). The shown cells are one query of their own."""
     open_networks = [row for row in networks if row.is_open]
-    involvement = {city_id: members for city_id, (_n, members) in participation.items()}
     shown_networks = sorted(open_networks, key=lambda row: (-row.members, row.pk))[
         :MATRIX_NETWORKS]
     shown_networks.sort(key=lambda row: (not row.named, row.label if row.named else row.pk))
-    shown_cities = sorted(cities, key=lambda city: (-involvement.get(city.pk, 0), city.name))[
+    shown_cities = sorted(cities, key=lambda city: (-city.network_members, city.name))[
         :MATRIX_CITIES]
     shown_cities.sort(key=lambda city: city.name)
     pairs = participation_pairs(network_filter=Q(
@@ -461,30 +522,31 @@ def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_day
     return Attention(
         quiet=sorted((row for row in open_networks if row.last_activity < quiet_since),
                      key=lambda row: row.last_activity),
-        leaderless=[row for row in open_networks if row.active_leads == 0],
-        cities_without_coordinator=[city for city in cities if city.coordinators == 0],
-        cities_without_network=[city for city in cities if city.networks == 0],
+        leaderless=[row for row in open_networks if row.counted and row.active_leads == 0],
+        cities_without_coordinator=[city for city in cities
+                                    if city.counted and city.coordinators == 0],
+        cities_without_network=[city for city in cities if city.counted and city.networks == 0],
         overdue_decisions=list(overdue_decisions),
     )
 
 
 def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Dashboard:
-    """Everything on the steering page, for someone ``can_view_steering`` lets in."""
+    """Everything on the steering page, for someone ``can_view_steering`` lets in: the
+    figures as last counted (``counted_at``), the attention list from them and the day's
+    state of each network."""
     now = now or timezone.now()
-    networks = network_rows(user=user, now=now, quiet_days=quiet_days)
-    participation = city_participation()
-    cities = city_rows(since_people=now - datetime.timedelta(days=ACTIVE_PEOPLE_DAYS),
-                       period_start=now - datetime.timedelta(days=ATTENDED_DAYS),
-                       period_end=now, networks_per_city={
-                           city_id: count for city_id, (count, _m) in participation.items()})
+    networks = network_rows(user=user, now=now)
+    cities = city_rows_as_counted()
     activity, as_of = activity_rows(today=timezone.localdate(now))
     return Dashboard(
         now=now, quiet_days=quiet_days, networks=networks, cities=cities,
         attention=attention_of(networks, cities, quiet_days=quiet_days, now=now,
                                overdue_decisions=overdue_decisions_visible_to(
                                    user=user, today=timezone.localdate(now))),
-        matrix=build_matrix(networks, cities, participation),
-        lifecycle=lifecycle_rows(networks), activity=activity, activity_as_of=as_of)
+        matrix=build_matrix(networks, cities),
+        lifecycle=lifecycle_rows(networks), activity=activity, activity_as_of=as_of,
+        counted_at=max((row.counted_at for row in (*networks, *cities) if row.counted),
+                       default=None))
 
 
 def network_for_steering(*, user, pk: int) -> tuple[Network, NetworkRow] | None:

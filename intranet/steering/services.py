@@ -1,4 +1,4 @@
-"""Every write of process steering: messages to a network's leads, the nightly figures."""
+"""Every write of process steering: messages to a network's leads, the counted figures."""
 
 import datetime
 
@@ -13,9 +13,17 @@ from intranet.core.services import audit_record
 from intranet.notifications.services import notify
 from networks.models import MemberRole, Membership, MemberState, Network
 
-from .models import DailyFigure
+from .models import CityFigures, DailyFigure, NetworkFigures
 from .permissions import can_nudge_network
-from .selectors import ACTIVITY_MONTHS, days_without_figures, figures_of_day
+from .selectors import (
+    ACTIVITY_MONTHS,
+    CITY_FIGURES,
+    NETWORK_FIGURES,
+    city_figures_counted,
+    days_without_figures,
+    figures_of_day,
+    network_figures_counted,
+)
 
 MESSAGE_MAX = 400
 
@@ -94,3 +102,26 @@ def daily_figures_catch_up(*, today: datetime.date | None = None) -> int:
     for day in sorted(days):
         daily_figures_store(day=day)
     return len(days)
+
+
+def steering_figures_count(*, now: datetime.datetime | None = None) -> int:
+    """Count every network's and every city's figures and store them for the dashboard
+    (hourly by beat, and when steering asks): idempotent, the newest count wins. Returns
+    the number of rows written."""
+    now = now or timezone.now()
+    networks = network_figures_counted(now=now)
+    cities = city_figures_counted(now=now)
+    with transaction.atomic():
+        NetworkFigures.objects.bulk_create(
+            [NetworkFigures(network_id=pk, counted_at=now, **figures)
+             for pk, figures in networks.items()],
+            update_conflicts=True, unique_fields=["network"],
+            update_fields=[*NETWORK_FIGURES, "counted_at"], batch_size=1000)
+        CityFigures.objects.bulk_create(
+            [CityFigures(city_id=pk, counted_at=now, **figures)
+             for pk, figures in cities.items()],
+            update_conflicts=True, unique_fields=["city"],
+            update_fields=[*CITY_FIGURES, "counted_at"], batch_size=1000)
+        # A city that is no longer a member city keeps no figures of its own.
+        CityFigures.objects.exclude(city_id__in=cities).delete()
+    return len(networks) + len(cities)

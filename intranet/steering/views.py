@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from intranet.accounts import selectors as account_selectors
 from intranet.core import selectors as audit_selectors
 from intranet.core.access import access_rule, not_found
 from intranet.core.forms import AuditFilterForm, copy_service_errors
 from intranet.core.paging import open_ended_page
+from intranet.core.tasks import enqueue_after_commit
 from networks.permissions import can_end_network
 
 from . import exports, reports, selectors, services
@@ -24,6 +26,7 @@ from .permissions import (
     can_nudge_network,
     can_view_audit_log,
 )
+from .tasks import count_steering_figures
 
 STEERING_RULE = "login: access_steering (steering, service, admin; 404 for everyone else)"
 
@@ -33,6 +36,8 @@ def dashboard(request):
     access_steering(request.user)
     form = QuietDaysForm(request.GET or None)
     board = selectors.dashboard_for(user=request.user, quiet_days=form.days())
+    if board.counted_at is None:  # a new installation: the first count starts now
+        enqueue_after_commit(count_steering_figures)
     return render(request, "steering/dashboard.html", {
         "form": form, "board": board,
         "networks_page": _page(request, board.networks, "networks_page"),
@@ -45,6 +50,17 @@ def dashboard(request):
         "may_review_audit": can_view_audit_log(request.user),
         "years": reports.report_years(),
     })
+
+
+@require_POST
+@access_rule(STEERING_RULE)
+def recount(request):
+    """Count the figures now instead of at the next full hour (in the background)."""
+    access_steering(request.user)
+    enqueue_after_commit(count_steering_figures)
+    messages.info(request, _("The figures are being counted again. Reload the page in a "
+                             "minute to see them."))
+    return redirect("steering:dashboard")
 
 
 ROWS_PER_PAGE = 50

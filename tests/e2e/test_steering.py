@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from intranet.notifications.models import Notification
-from intranet.steering.services import daily_figures_catch_up
+from intranet.steering.services import daily_figures_catch_up, steering_figures_count
 from networks.models import Network, Visibility
 from networks.services import membership_invite, membership_join, network_found
 from tests.e2e.helpers import assert_accessible, screenshot, sign_in
@@ -39,6 +39,7 @@ def region(coordinator, member, outsider):
         last_activity_at=timezone.now() - datetime.timedelta(days=90),
         founded_at=timezone.now() - datetime.timedelta(days=800))
     daily_figures_catch_up()
+    steering_figures_count()
     return {"rain": rain, "secret": secret, "quiet": quiet}
 
 

@@ -56,6 +56,7 @@ from intranet.accounts.models import (
     UserRole,
 )
 from intranet.core.models import AuditEntry
+from intranet.steering.services import steering_figures_count
 from networks.models import (
     Document,
     DocumentVersion,
@@ -703,6 +704,11 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
         # rows written in this still-open transaction have none until ANALYZE.
         with _step(timings, "ANALYZE"), connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    with _step(timings, "steering figures"):  # what beat counts every hour
+        steering_figures_count(now=now)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE steering_networkfigures, steering_cityfigures")
 
     counts = {
         "organisations": Organisation.objects.count(),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from board.models import Audience, Comment, Post
 from intranet.events.models import Event, Kind, Registration
+from intranet.steering.services import steering_figures_count
 from networks.models import Task, TaskState, Visibility
 from networks.permissions import forget_grants
 from networks.services import membership_invite, membership_join, network_found
@@ -93,6 +94,7 @@ def region(coordinator, lead, member, outsider, other_city, join):
     quiet = network_found(founder=coordinator, name="Stille Runde", mandate="Ruhe")
     quiet.__class__.objects.filter(pk=quiet.pk).update(last_activity_at=ago(100),
                                                         founded_at=ago(400))
+    steering_figures_count()  # what beat does every hour; tests that change data count again
     return {"rain": rain, "secret": secret, "quiet": quiet, "dortmund": dortmund}
 
 

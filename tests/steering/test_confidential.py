@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intranet.steering.exports import TABLES
+from intranet.steering.services import steering_figures_count
 from networks.services import document_upload, network_dissolve
 
 from .conftest import CANARY
@@ -74,6 +75,7 @@ def test_a_published_result_of_a_confidential_network_counts_without_its_network
                         kind="guideline").specific
     page.summary = "Kurz"
     page.save_revision(user=lead).publish(user=lead)
+    steering_figures_count()
     client = client_for(steering)
     board = client.get(reverse("steering:dashboard")).context["board"]
     assert next(r for r in board.networks if r.pk == region["secret"].pk).results == 1

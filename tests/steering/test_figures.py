@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intranet.steering.selectors import confidential_label
-from intranet.steering.services import daily_figures_catch_up
+from intranet.steering.services import daily_figures_catch_up, steering_figures_count
 
 from .conftest import ago
 
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def board(region, client_for, steering, member, lead):
     type(member).objects.filter(pk=member.pk).update(last_login=ago(10))
     type(lead).objects.filter(pk=lead.pk).update(last_login=ago(200), last_seen_at=None)
-    response = client_for(steering).get(reverse("steering:dashboard"))
+    client = client_for(steering)  # signs steering in: active now
+    steering_figures_count()
+    response = client.get(reverse("steering:dashboard"))
     assert response.status_code == 200
     return response.context["board"]
 
@@ -92,6 +94,7 @@ def test_lifecycle_counts_a_dissolution_and_a_continuation(region, coordinator, 
     network_dissolve(network=region["quiet"], actor=coordinator, summary="Fertig",
                      results="Bibliothek")
     network_continue(network=region["rain"], actor=coordinator, summary="Läuft weiter")
+    steering_figures_count()
     board = client_for(steering).get(reverse("steering:dashboard")).context["board"]
     this_year = [row for row in board.lifecycle if row["year"] == timezone.localdate().year][0]
     assert (this_year["dissolved"], this_year["continued"]) == (1, 1)
@@ -119,6 +122,7 @@ def test_quiet_days_default_comes_from_the_setting(region, client_for, steering,
 def test_networks_whose_leads_have_all_left_are_listed(region, coordinator, client_for,
                                                        steering):
     type(coordinator).objects.filter(pk=coordinator.pk).update(is_active=False)
+    steering_figures_count()
     board = client_for(steering).get(reverse("steering:dashboard")).context["board"]
     assert {row.pk for row in board.attention.leaderless} == {region["rain"].pk,
                                                              region["quiet"].pk}

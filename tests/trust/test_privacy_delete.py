@@ -21,6 +21,7 @@ from intranet.events.services import event_create, registration_create
 from intranet.notifications.models import Notification
 from intranet.notifications.services import notify
 from intranet.steering.selectors import dashboard_for
+from intranet.steering.services import steering_figures_count
 from networks.models import Membership, NetworkUserObjectPermission, Visibility
 from networks.permissions import forget_grants
 from networks.services import (
@@ -200,6 +201,7 @@ def test_memberships_grants_roles_and_tokens_end(client, leaver, traces, admin,
 def test_a_network_whose_only_lead_left_needs_attention(leaver, traces, steering, admin,
                                                         django_capture_on_commit_callbacks):
     def leaderless():
+        steering_figures_count()  # as beat does every hour
         dashboard = dashboard_for(user=steering, quiet_days=60)
         return [row.pk for row in dashboard.attention.leaderless]
 
