@@ -44,7 +44,7 @@ def _matrix(board):
     """Every pair with members, one per line (a nation's matrix has ten million cells)."""
     header = [_("Network"), _("City"), _("Members")]
     rows = ([network.label, city.name, members]
-            for network, city, members in board.matrix.all_pairs())
+            for network, city, members in board.all_pairs())
     return header, rows
 
 

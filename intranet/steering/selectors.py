@@ -13,11 +13,11 @@ no. <id>".
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,6 +97,14 @@ class NetworkRow:
         return str(Status(self.status).label)
 
     @property
+    def nudge_url(self) -> str:
+        return _url_of("steering:nudge", self.pk)
+
+    @property
+    def propose_dissolution_url(self) -> str:
+        return _url_of("steering:propose_dissolution", self.pk)
+
+    @property
     def visibility_label(self) -> str:
         from networks.models import Visibility
 
@@ -130,18 +138,30 @@ class CityRow:
         return reverse("organisation_detail", args=[self.slug])
 
 
+class Shown(list):
+    """The first rows of a longer list, and how many there are in all."""
+
+    def __init__(self, rows=(), total: int | None = None):
+        super().__init__(rows)
+        self.total = len(self) if total is None else total
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
+
+
 @dataclass
 class Attention:
-    quiet: list[NetworkRow] = field(default_factory=list)
-    leaderless: list[NetworkRow] = field(default_factory=list)
-    cities_without_coordinator: list[CityRow] = field(default_factory=list)
-    cities_without_network: list[CityRow] = field(default_factory=list)
-    overdue_decisions: list = field(default_factory=list)
+    quiet: Shown = field(default_factory=Shown)
+    leaderless: Shown = field(default_factory=Shown)
+    cities_without_coordinator: Shown = field(default_factory=Shown)
+    cities_without_network: Shown = field(default_factory=Shown)
+    overdue_decisions: Shown = field(default_factory=Shown)
 
     @property
     def count(self) -> int:
-        return (len(self.quiet) + len(self.leaderless) + len(self.cities_without_coordinator)
-                + len(self.cities_without_network) + len(self.overdue_decisions))
+        return (self.quiet.total + self.leaderless.total + self.cities_without_coordinator.total
+                + self.cities_without_network.total + self.overdue_decisions.total)
 
 
 @dataclass
@@ -154,18 +174,6 @@ class Matrix:
     maximum: int
     total_networks: int = 0
     total_cities: int = 0
-    sources: tuple = ((), ())  # open networks, cities: for ``all_pairs``
-
-    def all_pairs(self) -> list[tuple]:
-        """(network row, city row, members) of every pair, for the CSV: read on demand (one
-        query), since a nation has some 60,000 of them."""
-        open_networks, cities = self.sources
-        networks = {row.pk: row for row in open_networks}
-        pairs = participation_pairs(network_filter=~Q(network__status=Status.DISSOLVED))
-        by_pk = {city.pk: city for city in cities}
-        return sorted(((networks[n], by_pk[c], members) for (n, c), members in pairs.items()
-                       if n in networks and c in by_pk),
-                      key=lambda item: (item[0].label, item[1].name))
 
     @property
     def is_cut(self) -> bool:
@@ -175,16 +183,44 @@ class Matrix:
 
 @dataclass
 class Dashboard:
+    """The steering page: one page of each table, the first rows of each attention list,
+    and the totals, each read as such from the database."""
+
     now: datetime.datetime
     quiet_days: int
-    networks: list[NetworkRow]
-    cities: list[CityRow]
+    networks: Page  # of NetworkRow
+    cities: Page  # of CityRow
+    network_total: int
+    networks_open: int
     attention: Attention
     matrix: Matrix
     lifecycle: list[dict]
     activity: list[dict]
     activity_as_of: datetime.datetime | None
     counted_at: datetime.datetime | None = None  # when the figures were last counted
+
+
+@dataclass
+class Tables:
+    """Every row of the steering page's tables, for the CSV exports."""
+
+    now: datetime.datetime
+    quiet_days: int
+    networks: list[NetworkRow]
+    cities: list[CityRow]
+    attention: Attention
+    lifecycle: list[dict]
+    activity: list[dict]
+
+    def all_pairs(self) -> list[tuple]:
+        """(network row, city row, members) of every open network and city with members
+        (some 60,000 in a nation): one query."""
+        networks = {row.pk: row for row in self.networks if row.is_open}
+        cities = {city.pk: city for city in self.cities}
+        pairs = participation_pairs(network_filter=~Q(network__status=Status.DISSOLVED))
+        return sorted(((networks[n], cities[c], members) for (n, c), members in pairs.items()
+                       if n in networks and c in cities),
+                      key=lambda item: (item[0].label, item[1].name))
 
 
 def _by(rows, key: str) -> dict:
@@ -251,42 +287,76 @@ def network_figures_counted(*, now: datetime.datetime) -> dict[int, dict]:
     return figures
 
 
-def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
-    """Every network with its figures as last counted: one query, whatever the number. A
-    network founded since the last count has its row, without figures (``counted``)."""
-    visible_ids = set(network_ids_member_of(user=user))
-    stored = [f"steering_figures__{name}" for name in (*NETWORK_FIGURES, "counted_at")]
-    networks = Network.objects.order_by("name", "pk").values(
-        "pk", "slug", "name", "visibility", "status", "founded_at", "ended_at",
-        "last_activity_at", *stored)
-    named_rows, numbered_rows = [], []
-    for network in networks:
+NETWORK_VALUES = ("pk", "slug", "name", "visibility", "status", "founded_at", "ended_at",
+                  "last_activity", "steering_figures__counted_at",
+                  *(f"steering_figures__{name}" for name in NETWORK_FIGURES[:12]))
+OPEN = ~Q(status=Status.DISSOLVED)
+
+
+def networks_as_counted() -> QuerySet:
+    """Networks with their counted figures joined, and their last activity: the network's
+    own moment or the newest counted post, comment or meeting, whichever is later."""
+    return Network.objects.annotate(last_activity=Greatest("last_activity_at", *(
+        Coalesce(f"steering_figures__{moment}", "last_activity_at")
+        for moment in ("last_post_at", "last_comment_at", "last_meeting_at"))))
+
+
+def in_table_order(networks: QuerySet, visible_ids) -> QuerySet:
+    """Named networks by name, then the numbered ones by number: a numbered network's place
+    in the alphabet would tell its name's first letter."""
+    named = _named(visible_ids)
+    return networks.order_by(Case(When(named, then=Value(0)), default=Value(1)),
+                             Case(When(named, then="name"), default=Value("")), "pk")
+
+
+def _named(visible_ids) -> Q:
+    """The rule of can_see_network_name as a condition."""
+    return ~Q(visibility=Visibility.CONFIDENTIAL) | Q(pk__in=visible_ids)
+
+
+def network_rows_of(networks: QuerySet, *, visible_ids, now: datetime.datetime
+                    ) -> list[NetworkRow]:
+    """Rows of ``networks`` (from ``networks_as_counted``), one query. A network founded
+    since the last count has its row, without figures (``counted``)."""
+    rows = []
+    for network in networks.values(*NETWORK_VALUES):
         row = _network_row(network, visible_ids)
         row.age_days = (now - network["founded_at"]).days
+        row.last_activity = network["last_activity"]
         row.counted_at = network["steering_figures__counted_at"]
         if row.counted:
             for name in NETWORK_FIGURES[:12]:
                 setattr(row, name, network[f"steering_figures__{name}"])
-        row.last_activity = max(moment for moment in (
-            network["last_activity_at"], network["steering_figures__last_post_at"],
-            network["steering_figures__last_comment_at"],
-            network["steering_figures__last_meeting_at"]) if moment is not None)
-        (named_rows if row.named else numbered_rows).append(row)
-    # Numbered ones after the named, by number: their place in the alphabet says nothing.
-    return named_rows + sorted(numbered_rows, key=lambda row: row.pk)
+        rows.append(row)
+    return rows
+
+
+def network_rows(*, user, now: datetime.datetime) -> list[NetworkRow]:
+    """Every network with its counted figures, in the table's order (the CSV)."""
+    visible_ids = set(network_ids_member_of(user=user))
+    return network_rows_of(in_table_order(networks_as_counted(), visible_ids),
+                           visible_ids=visible_ids, now=now)
+
+
+def _url_of(name: str, arg) -> str:
+    """``reverse(name, args=[arg])`` without a ``reverse`` per row (5,000 rows at nation
+    scale): each pattern is reversed once with a placeholder for its one argument."""
+    if name not in _URL_PATTERNS:
+        placeholder = _PLACEHOLDER_ID if isinstance(arg, int) else _PLACEHOLDER_SLUG
+        _URL_PATTERNS[name] = (reverse(name, args=[placeholder]), str(placeholder))
+    pattern, placeholder = _URL_PATTERNS[name]
+    return pattern.replace(placeholder, str(arg), 1)
+
+
+_URL_PATTERNS: dict[str, tuple[str, str]] = {}
+_PLACEHOLDER_ID, _PLACEHOLDER_SLUG = 987654321, "__slug__"
 
 
 def _network_url(slug: str) -> str:
-    """The network's address without a ``reverse`` per row (5,000 rows at nation scale)."""
-    return _NETWORK_URL[0].replace("__slug__", slug)
-
-
-_NETWORK_URL: list[str] = []
+    return _url_of("networks:detail", slug)
 
 
 def _network_row(network: dict, visible_ids) -> NetworkRow:
-    if not _NETWORK_URL:
-        _NETWORK_URL.append(reverse("networks:detail", args=["__slug__"]))
     # The rule of can_see_network_name, on plain values (no model per row).
     named = network["visibility"] != Visibility.CONFIDENTIAL or network["pk"] in visible_ids
     return NetworkRow(
@@ -354,12 +424,18 @@ def city_figures_counted(*, now: datetime.datetime) -> dict[int, dict]:
             for row in rows}
 
 
-def city_rows_as_counted() -> list[CityRow]:
-    """The member cities with their figures as last counted: one query."""
-    stored = [f"steering_figures__{name}" for name in (*CITY_FIGURES, "counted_at")]
+CITY_VALUES = ("pk", "slug", "name", "steering_figures__counted_at",
+               *(f"steering_figures__{name}" for name in CITY_FIGURES))
+
+
+def cities_as_counted() -> QuerySet:
+    return Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+
+
+def city_rows_of(cities: QuerySet) -> list[CityRow]:
+    """Rows of ``cities`` (from ``cities_as_counted``) with their counted figures: one query."""
     rows = []
-    for city in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by(
-            "name", "pk").values("pk", "slug", "name", *stored):
+    for city in cities.values(*CITY_VALUES):
         row = CityRow(pk=city["pk"], slug=city["slug"], name=city["name"],
                       counted_at=city["steering_figures__counted_at"])
         if row.counted:
@@ -394,17 +470,19 @@ def city_participation() -> dict[int, tuple[int, int]]:
 MATRIX_NETWORKS, MATRIX_CITIES = 30, 25
 
 
-def build_matrix(networks: list[NetworkRow], cities: list[CityRow]) -> Matrix:
+def build_matrix(*, networks: QuerySet, cities: QuerySet, visible_ids, now: datetime.datetime,
+                 total_networks: int, total_cities: int) -> Matrix:
     """Open networks by cities; the cell holds the number of members, shaded by it. A
     picture of a nation's 5,000 networks by 2,000 cities helps no one: it shows the
-    largest networks and the cities taking part most (``total_*`` say how many there are;
-    the CSV has every pair). The shown cells are one query of their own."""
-    open_networks = [row for row in networks if row.is_open]
-    shown_networks = sorted(open_networks, key=lambda row: (-row.members, row.pk))[
-        :MATRIX_NETWORKS]
+    largest open networks and the cities taking part most, as counted (``total_*`` say how
+    many there are; the CSV has every pair). Three queries."""
+    largest = networks.filter(OPEN).order_by(
+        F("steering_figures__members").desc(nulls_last=True), "pk")[:MATRIX_NETWORKS]
+    shown_networks = network_rows_of(largest, visible_ids=visible_ids, now=now)
     shown_networks.sort(key=lambda row: (not row.named, row.label if row.named else row.pk))
-    shown_cities = sorted(cities, key=lambda city: (-city.network_members, city.name))[
-        :MATRIX_CITIES]
+    shown_cities = city_rows_of(cities.order_by(
+        F("steering_figures__network_members").desc(nulls_last=True), "name", "pk")[
+        :MATRIX_CITIES])
     shown_cities.sort(key=lambda city: city.name)
     pairs = participation_pairs(network_filter=Q(
         network_id__in=[row.pk for row in shown_networks],
@@ -413,20 +491,17 @@ def build_matrix(networks: list[NetworkRow], cities: list[CityRow]) -> Matrix:
              for network in shown_networks]
     maximum = max((value for line in cells for value in line), default=0)
     return Matrix(cities=shown_cities, networks=shown_networks, cells=cells, maximum=maximum,
-                  total_networks=len(open_networks), total_cities=len(cities),
-                  sources=(open_networks, cities))
+                  total_networks=total_networks, total_cities=total_cities)
 
 
 # --- Over time --------------------------------------------------------------------------
 
-def lifecycle_rows(networks: list[NetworkRow]) -> list[dict]:
-    """Per year: networks founded, dissolved and marked as continued."""
-    founded, dissolved = defaultdict(int), defaultdict(int)
-    zone = timezone.get_current_timezone()  # once, not a localtime() per row (5,000 rows)
-    for row in networks:
-        founded[row.founded_at.astimezone(zone).year] += 1
-        if row.status == Status.DISSOLVED and row.ended_at:
-            dissolved[row.ended_at.astimezone(zone).year] += 1
+def lifecycle_rows() -> list[dict]:
+    """Per year: networks founded, dissolved and marked as continued (three grouped counts)."""
+    founded = dict(Network.objects.order_by().values_list(ExtractYear("founded_at"))
+                   .annotate(n=Count("pk")))
+    dissolved = dict(Network.objects.filter(status=Status.DISSOLVED, ended_at__isnull=False)
+                     .order_by().values_list(ExtractYear("ended_at")).annotate(n=Count("pk")))
     # "Continued" has no date on the network: the audit log says when it was decided.
     continued = dict(AuditEntry.objects.filter(action="network.continue").order_by()
                      .values_list(ExtractYear("created_at"))
@@ -515,38 +590,90 @@ def overdue_decisions_visible_to(*, user, today: datetime.date) -> list[Decision
         .order_by("overdue_since", "pk"))
 
 
-def attention_of(networks: list[NetworkRow], cities: list[CityRow], *, quiet_days: int,
-                 now: datetime.datetime, overdue_decisions=()) -> Attention:
-    quiet_since = now - datetime.timedelta(days=quiet_days)
-    open_networks = [row for row in networks if row.is_open]
-    return Attention(
-        quiet=sorted((row for row in open_networks if row.last_activity < quiet_since),
-                     key=lambda row: row.last_activity),
-        leaderless=[row for row in open_networks if row.counted and row.active_leads == 0],
-        cities_without_coordinator=[city for city in cities
-                                    if city.counted and city.coordinators == 0],
-        cities_without_network=[city for city in cities if city.counted and city.networks == 0],
-        overdue_decisions=list(overdue_decisions),
-    )
+SHOWN = 25  # rows of each attention list on the page; the CSV has them all
+ROWS_PER_PAGE = 50
 
 
-def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Dashboard:
-    """Everything on the steering page, for someone ``can_view_steering`` lets in: the
-    figures as last counted (``counted_at``), the attention list from them and the day's
-    state of each network."""
+def _page(queryset: QuerySet, number, *, total: int, rows) -> Page:
+    """One page of ``queryset`` as rows; the total is known already (no COUNT of its own)."""
+    paginator = Paginator(queryset, ROWS_PER_PAGE)
+    paginator.count = total
+    page = paginator.get_page(number)
+    page.object_list = rows(page.object_list)
+    return page
+
+
+def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None,
+                  networks_page=1, cities_page=1) -> Dashboard:
+    """The steering page, for someone ``can_view_steering`` lets in: the figures as last
+    counted (``counted_at``), each table a page at a time and each attention list its first
+    rows, so it costs the same for five networks and for five thousand."""
     now = now or timezone.now()
-    networks = network_rows(user=user, now=now)
-    cities = city_rows_as_counted()
+    visible_ids = set(network_ids_member_of(user=user))
+    networks, cities = networks_as_counted(), cities_as_counted()
+    quiet = OPEN & Q(last_activity__lt=now - datetime.timedelta(days=quiet_days))
+    leaderless = OPEN & Q(steering_figures__active_leads=0)
+    no_coordinator, no_network = (Q(steering_figures__coordinators=0),
+                                  Q(steering_figures__networks=0))
+    network_totals = networks.aggregate(
+        all=Count("pk"), open=Count("pk", filter=OPEN), quiet=Count("pk", filter=quiet),
+        leaderless=Count("pk", filter=leaderless), counted_at=Max("steering_figures__counted_at"))
+    city_totals = cities.aggregate(
+        all=Count("pk"), no_coordinator=Count("pk", filter=no_coordinator),
+        no_network=Count("pk", filter=no_network))
+
+    def rows_of(queryset):
+        return network_rows_of(queryset, visible_ids=visible_ids, now=now)
+
+    attention = Attention(
+        quiet=Shown(rows_of(networks.filter(quiet).order_by("last_activity", "pk")[:SHOWN]),
+                    network_totals["quiet"]),
+        leaderless=Shown(rows_of(in_table_order(networks.filter(leaderless),
+                                                     visible_ids)[:SHOWN]),
+                         network_totals["leaderless"]),
+        cities_without_coordinator=Shown(city_rows_of(
+            cities.filter(no_coordinator).order_by("name", "pk")[:SHOWN]),
+            city_totals["no_coordinator"]),
+        cities_without_network=Shown(city_rows_of(
+            cities.filter(no_network).order_by("name", "pk")[:SHOWN]), city_totals["no_network"]),
+        overdue_decisions=Shown(overdue_decisions_visible_to(user=user,
+                                                             today=timezone.localdate(now))))
     activity, as_of = activity_rows(today=timezone.localdate(now))
     return Dashboard(
-        now=now, quiet_days=quiet_days, networks=networks, cities=cities,
-        attention=attention_of(networks, cities, quiet_days=quiet_days, now=now,
-                               overdue_decisions=overdue_decisions_visible_to(
-                                   user=user, today=timezone.localdate(now))),
-        matrix=build_matrix(networks, cities),
-        lifecycle=lifecycle_rows(networks), activity=activity, activity_as_of=as_of,
-        counted_at=max((row.counted_at for row in (*networks, *cities) if row.counted),
-                       default=None))
+        now=now, quiet_days=quiet_days,
+        networks=_page(in_table_order(networks, visible_ids), networks_page,
+                       total=network_totals["all"], rows=rows_of),
+        cities=_page(cities.order_by("name", "pk"), cities_page, total=city_totals["all"],
+                     rows=city_rows_of),
+        network_total=network_totals["all"], networks_open=network_totals["open"],
+        attention=attention,
+        matrix=build_matrix(networks=networks, cities=cities, visible_ids=visible_ids, now=now,
+                            total_networks=network_totals["open"],
+                            total_cities=city_totals["all"]),
+        lifecycle=lifecycle_rows(), activity=activity, activity_as_of=as_of,
+        counted_at=network_totals["counted_at"])
+
+
+def tables_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Tables:
+    """Every row of every table of the page, for the CSV exports."""
+    now = now or timezone.now()
+    networks = network_rows(user=user, now=now)
+    cities = city_rows_of(cities_as_counted().order_by("name", "pk"))
+    quiet_since = now - datetime.timedelta(days=quiet_days)
+    open_networks = [row for row in networks if row.is_open]
+    attention = Attention(
+        quiet=Shown(sorted((row for row in open_networks if row.last_activity < quiet_since),
+                           key=lambda row: (row.last_activity, row.pk))),
+        leaderless=Shown(row for row in open_networks if row.counted and row.active_leads == 0),
+        cities_without_coordinator=Shown(city for city in cities
+                                         if city.counted and city.coordinators == 0),
+        cities_without_network=Shown(city for city in cities
+                                     if city.counted and city.networks == 0),
+        overdue_decisions=Shown(overdue_decisions_visible_to(user=user,
+                                                             today=timezone.localdate(now))))
+    activity, _as_of = activity_rows(today=timezone.localdate(now))
+    return Tables(now=now, quiet_days=quiet_days, networks=networks, cities=cities,
+                  attention=attention, lifecycle=lifecycle_rows(), activity=activity)
 
 
 def network_for_steering(*, user, pk: int) -> tuple[Network, NetworkRow] | None:

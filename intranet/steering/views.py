@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -35,13 +35,15 @@ STEERING_RULE = "login: access_steering (steering, service, admin; 404 for every
 def dashboard(request):
     access_steering(request.user)
     form = QuietDaysForm(request.GET or None)
-    board = selectors.dashboard_for(user=request.user, quiet_days=form.days())
+    board = selectors.dashboard_for(user=request.user, quiet_days=form.days(),
+                                    networks_page=request.GET.get("networks_page"),
+                                    cities_page=request.GET.get("cities_page"))
     if board.counted_at is None:  # a new installation: the first count starts now
         enqueue_after_commit(count_steering_figures)
     return render(request, "steering/dashboard.html", {
         "form": form, "board": board,
-        "networks_page": _page(request, board.networks, "networks_page"),
-        "cities_page": _page(request, board.cities, "cities_page"),
+        "networks_page": _pager(request, board.networks, "networks_page"),
+        "cities_page": _pager(request, board.cities, "cities_page"),
         "heat_rows": _heat_rows(board.matrix),
         "activity_chart": _activity_chart(board.activity),
         "lifecycle_chart": _lifecycle_chart(board.lifecycle),
@@ -63,21 +65,19 @@ def recount(request):
     return redirect("steering:dashboard")
 
 
-ROWS_PER_PAGE = 50
-
-
-def _page(request, rows: list, param: str) -> dict:
-    """One page of an in-memory table (the figures of all rows are needed anyway for the
-    attention list and the lifecycle); the other parameters stay in the links."""
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get(param))
+def _pager(request, page, param: str) -> dict:
+    """A page of a table with the links to the others, which keep the other parameters."""
     query = request.GET.copy()
     query.pop(param, None)
     return {"page": page, "param": param, "query": query.urlencode()}
 
 
 def _heat_rows(matrix) -> list[tuple]:
-    return [(network, [(value, heat_level(value, matrix.maximum)) for value in line])
-            for network, line in zip(matrix.networks, matrix.cells, strict=True)]
+    """Each network with its row of cells, written here: 750 cells through the template
+    engine cost more than the rest of the page."""
+    return [(network, format_html_join("", '<td class="heat-{}">{}</td>', (
+        (heat_level(value, matrix.maximum), value) for value in line)))
+        for network, line in zip(matrix.networks, matrix.cells, strict=True)]
 
 
 def _activity_chart(rows):
@@ -101,8 +101,8 @@ def export(request, table: str):
     if table not in exports.TABLES:
         raise not_found()
     form = QuietDaysForm(request.GET or None)
-    board = selectors.dashboard_for(user=request.user, quiet_days=form.days())
-    return exports.csv_of(table, board)
+    tables = selectors.tables_for(user=request.user, quiet_days=form.days())
+    return exports.csv_of(table, tables)
 
 
 @access_rule(STEERING_RULE)
