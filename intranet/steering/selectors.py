@@ -620,7 +620,7 @@ def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None
         leaderless=Count("pk", filter=leaderless), counted_at=Max("steering_figures__counted_at"))
     city_totals = cities.aggregate(
         all=Count("pk"), no_coordinator=Count("pk", filter=no_coordinator),
-        no_network=Count("pk", filter=no_network))
+        no_network=Count("pk", filter=no_network), counted_at=Max("steering_figures__counted_at"))
 
     def rows_of(queryset):
         return network_rows_of(queryset, visible_ids=visible_ids, now=now)
@@ -651,7 +651,9 @@ def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None
                             total_networks=network_totals["open"],
                             total_cities=city_totals["all"]),
         lifecycle=lifecycle_rows(), activity=activity, activity_as_of=as_of,
-        counted_at=network_totals["counted_at"])
+        counted_at=max((moment for moment in (network_totals["counted_at"],
+                                              city_totals["counted_at"]) if moment),
+                       default=None))
 
 
 def tables_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Tables:

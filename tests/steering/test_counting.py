@@ -105,3 +105,14 @@ def test_beat_counts_every_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["steering-figures"]
     assert entry["task"] == "intranet.steering.tasks.count_steering_figures"
     assert entry["schedule"].minute == {40} and len(entry["schedule"].hour) == 24
+
+
+def test_a_platform_without_networks_is_counted_once(client_for, steering,
+                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as first:
+        _board(client_for(steering))
+    _response, board = _board(client_for(steering))
+    assert len(first) == 1 and board.counted_at is not None  # the cities were counted
+    with django_capture_on_commit_callbacks() as second:
+        _board(client_for(steering))
+    assert second == []  # no new count on each visit
