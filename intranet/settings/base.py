@@ -9,11 +9,12 @@ mode, the Whoosh index, media and the Celery broker under ``var/``, console e-ma
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -353,29 +354,38 @@ SEARCH_URL = env("SEARCH_URL")
 
 
 def haystack_connections(search_url):
+    """The search engine ``SEARCH_URL`` names. Empty: the Whoosh index under ``VAR_DIR``;
+    ``whoosh:///abs/path`` or an absolute path: a Whoosh index there (on a volume every
+    instance mounts, one search worker writing it); ``solr://host:port/solr/core``;
+    ``elasticsearch://host:port/index`` (index ``klimawerk`` when the path is empty).
+    Anything else stops the start with a message, rather than searching somewhere else."""
+    search_url = (search_url or "").strip()
     if not search_url:
-        return {
-            "default": {
-                # haystack's Whoosh backend with a long-lived searcher (core.search_backend).
-                "ENGINE": "intranet.core.search_backend.WhooshEngine",
-                "PATH": str(VAR_DIR / "whoosh"),
-            }
-        }
+        return _whoosh_connection(VAR_DIR / "whoosh")
+    if search_url.startswith("/"):
+        return _whoosh_connection(search_url)
     parsed = urlparse(search_url)
-    if parsed.scheme == "solr":
-        return {
-            "default": {
-                "ENGINE": "haystack.backends.solr_backend.SolrEngine",
-                "URL": search_url.replace("solr://", "http://", 1),
-            }
-        }
-    return {
-        "default": {
+    if parsed.scheme == "whoosh" and not parsed.netloc and parsed.path.startswith("/"):
+        return _whoosh_connection(unquote(parsed.path))
+    if parsed.scheme == "solr" and parsed.netloc and parsed.path.strip("/"):
+        return {"default": {"ENGINE": "haystack.backends.solr_backend.SolrEngine",
+                            "URL": f"http://{parsed.netloc}{parsed.path.rstrip('/')}"}}
+    index_name = parsed.path.strip("/") or "klimawerk"
+    if parsed.scheme == "elasticsearch" and parsed.netloc and "/" not in index_name:
+        return {"default": {
             "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
-            "URL": search_url.replace("elasticsearch://", "http://", 1),
-            "INDEX_NAME": "klimawerk",
-        }
-    }
+            "URL": f"http://{parsed.netloc}", "INDEX_NAME": index_name}}
+    raise ImproperlyConfigured(
+        f"SEARCH_URL {search_url!r} names no search engine we know. Use an absolute path or "
+        "whoosh:///absolute/path (Whoosh), solr://host:port/solr/core (Solr) or "
+        "elasticsearch://host:port/index (Elasticsearch), or leave it empty for the "
+        "Whoosh index under VAR_DIR.")
+
+
+def _whoosh_connection(path):
+    # haystack's Whoosh backend with a long-lived searcher (core.search_backend).
+    return {"default": {"ENGINE": "intranet.core.search_backend.WhooshEngine",
+                        "PATH": os.path.normpath(str(path))}}
 
 
 HAYSTACK_CONNECTIONS = haystack_connections(SEARCH_URL)
