@@ -235,6 +235,10 @@ def test_a_journey_through_two_instances_sees_everything_either_one_wrote(cluste
     network_path = f"/netzwerke/{network.slug}/"
     assert response.headers["Location"] == network_path
     assert "Schwammstadt Nord" in carla.get("web-a", network_path).text
+    # A's search finds it once the search worker wrote it: from here on A's process keeps
+    # a searcher open, which must notice the writer's later commits by itself.
+    _eventually(lambda: network_path in carla.get("web-a", "/suche/?q=Schwammstadt").text,
+                "A's search did not find the network founded on B", cluster)
     assert max_.sign_in("web-b", people["max"].email).status_code == 302, logs()
     response = max_.post_form("web-a", f"{network_path}beitreten/", {},
                               form_path=network_path)
