@@ -20,7 +20,13 @@ what the services would have written, without the per-row cost of calling them:
   few thousand at region scale) in all categories: mostly for the whole platform, ≈10 % for
   one network (written by one of its members), ≈5 % for 1–5 cities; 0–2 topics, some pinned,
   ≈20 % with an expiry (most of them past: the archive), a few hidden; comments on ≈10 %
-  (1–5 each); the member has read about half of the last 60 days' platform posts.
+  (1–5 each); the member has read about half of the last 60 days' platform posts;
+* the library (``dataset_library``): published results on the shelves of ≈40 % of the
+  networks (100,000 at nation scale, a few hundred at region scale), a few drafts;
+* events (``dataset_events``) over three years with registrations (a few thousand at
+  nation scale, about a hundred at region scale);
+* optionally the search index over all of it (``search_index=True``: the project's
+  ``rebuild`` into the test settings' temporary Whoosh directory).
 
 Two personas are returned: ``member`` (a member of the largest city, with a complete
 profile) and ``steering`` (a coordinator of the same city who also sits in process
@@ -55,8 +61,11 @@ from intranet.accounts.models import (
     User,
     UserRole,
 )
+from intranet.core import search_backend
 from intranet.core.models import AuditEntry
+from intranet.events.models import Event
 from intranet.steering.services import steering_figures_count
+from knowledge.models import ResultPage
 from networks.models import (
     Document,
     DocumentVersion,
@@ -70,6 +79,8 @@ from networks.models import (
     TaskState,
     Visibility,
 )
+from tests.perf.dataset_events import generate_events
+from tests.perf.dataset_library import generate_library
 
 UNUSABLE_PASSWORD = "!benchmark"  # starts with "!": nobody can sign in with a password
 COMMON_WORD = "Klima"  # in some positions, biographies and a topic: about half the people
@@ -141,6 +152,8 @@ class Scale:
     requests: int  # timed requests per page unless --bench-requests says otherwise
     posts: int = 3000  # board posts on PostgreSQL (and any server database)
     posts_sqlite: int = 3000  # board posts on SQLite
+    results: int = 400  # library results
+    events: int = 120
 
     def post_count(self) -> int:
         return self.posts_sqlite if connection.vendor == "sqlite" else self.posts
@@ -148,9 +161,10 @@ class Scale:
 
 SCALES = {
     "region": Scale("region", organisations=17, people=400, audit_per_person=4, networks=25,
-                    requests=50, posts=3000, posts_sqlite=3000),
+                    requests=50, posts=3000, posts_sqlite=3000, results=400, events=120),
     "nation": Scale("nation", organisations=2000, people=50_000, audit_per_person=4,
-                    networks=5000, requests=30, posts=1_000_000, posts_sqlite=100_000),
+                    networks=5000, requests=30, posts=1_000_000, posts_sqlite=100_000,
+                    results=100_000, events=4000),
 }
 
 
@@ -164,8 +178,19 @@ class Dataset:
     network: Network  # the workspace: the member's largest network
     topic: str  # the slug of a topic for the filtered network list
     post: Post  # a platform post with POST_COMMENTS comments, whose page is measured
+    result: ResultPage | None = None  # a published result of an open network of the member's
+    event: Event | None = None  # a coming meeting of the workspace the member registered for
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+
+    def url_values(self) -> dict[str, object]:
+        """What the benchmark's page addresses are formatted with."""
+        return {"member": self.member.pk, "person": self.person.pk, "city": self.city.slug,
+                "word": COMMON_WORD, "network": self.network.slug, "topic": self.topic,
+                "post": self.post.pk,
+                "result": self.result.url if self.result else "/wissen/",
+                "result_id": self.result.pk if self.result else 0,
+                "event": self.event.pk if self.event else 0}
 
 
 @contextmanager
@@ -598,7 +623,8 @@ def _posts(scale: Scale, rng: random.Random, timings: dict[str, float], *, now,
     return post, counts
 
 
-def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
+def generate(scale: Scale, *, seed: int = 2026, library: bool = True, events: bool = True,
+             search_index: bool = False) -> Dataset:
     rng = random.Random(seed)
     timings: dict[str, float] = {}
     now = timezone.now()
@@ -693,6 +719,30 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
                                organisations=organisations, networks=networks,
                                active_of=active_of, member=member, moderator=steering,
                                topics=topics)
+    result = event = None
+    library_counts, event_counts = {}, {}
+    if library:
+        with _step(timings, "library results"):
+            municipalities = [o.pk for o in organisations
+                              if o.kind == OrganisationKind.MUNICIPALITY]
+            measured_topics = [t.pk for t in topics if t.slug in (WORKSPACE_TOPIC,
+                                                                   "klimaanpassung")]
+            generated = generate_library(
+                total=scale.results, rng=rng, now=now, networks=networks,
+                member_networks=len(MEMBER_NETWORKS), active_of=active_of,
+                municipality_ids=municipalities, topic_ids=[t.pk for t in topics],
+                measured_topic_ids=measured_topics, file_name=_bench_file(),
+                file_size=len(BENCH_FILE_CONTENT))
+            result, library_counts = generated.result, generated.counts
+    if events:
+        with _step(timings, "events"):
+            generated = generate_events(
+                total=scale.events, rng=rng, now=now, networks=networks,
+                member_networks=len(MEMBER_NETWORKS), active_of=active_of,
+                person_ids=[p.pk for p in people], member_id=member.pk,
+                organiser_id=steering.pk, host_ids=[o.pk for o in organisations[:40]])
+            event, event_counts = generated.event, generated.counts
+
     # The member was last here three days ago and counts the board's last 60 days as unread
     # unless read (PostRead above): the start page and "unread" have something to show.
     member.last_seen_at = member.previous_visit_at = now - timedelta(days=3)
@@ -719,7 +769,15 @@ def generate(scale: Scale, *, seed: int = 2026) -> Dataset:
         "audit entries": AuditEntry.objects.count(),
         **network_counts,
         **post_counts,
+        **library_counts,
+        **event_counts,
     }
+    if search_index:
+        # What the search page and the search API find; a site's index holds all of it.
+        with _step(timings, "search index"):
+            counts["search documents"] = search_backend.rebuild()
+    if result is not None:
+        result = ResultPage.objects.get(pk=result.pk)  # as Wagtail reads it (its url)
     return Dataset(scale=scale, member=member, steering=steering, city=city, person=person,
-                   network=workspace, topic=WORKSPACE_TOPIC, post=post, counts=counts,
-                   timings=timings)
+                   network=workspace, topic=WORKSPACE_TOPIC, post=post, result=result,
+                   event=event, counts=counts, timings=timings)

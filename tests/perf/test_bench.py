@@ -38,7 +38,6 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.perf import bench_views
 from tests.perf.dataset import (
-    COMMON_WORD,
     MEMBER_NETWORKS,
     POST_COMMENTS,
     WORKSPACE,
@@ -56,8 +55,8 @@ FLOOR, REFERENCE = "floor: bare view", "reference page"
 @dataclass(frozen=True)
 class Page:
     label: str
-    url: str  # formatted with the dataset: {member}, {person}, {city}, {word}, {network},
-    # {topic}, {post}
+    url: str  # formatted with Dataset.url_values(): {member}, {person}, {city}, {word},
+    # {network}, {topic}, {post}, {result} (a result page's address), {result_id}, {event}
     persona: str = "member"  # or "steering"
     target: float | None = None  # soft target: p95 / reference p95, printed, never asserted
 
@@ -99,6 +98,16 @@ PAGES = [
     # Process steering (issue 7): the dashboard of every network and city at most 5× the
     # reference, its query count flat from region to nation.
     Page("steering dashboard", "/steuerung/", persona="steering", target=5.0),
+    # Library, search and calendar (issue 9): at most 3× the reference.
+    Page("library", "/wissen/", target=3.0),
+    Page("library, filtered", "/wissen/?topic={topic}&type=guideline", target=3.0),
+    Page("result page", "{result}", target=3.0),
+    Page("search", "/suche/?q={word}", target=3.0),
+    Page("calendar", "/termine/", target=3.0),
+    Page("event page", "/termine/{event}/", target=3.0),
+    Page("API results", "/api/v1/results/", target=3.0),
+    Page("API events", "/api/v1/events/", target=3.0),
+    Page("API search", "/api/v1/search/?q={word}", target=3.0),
 ]
 
 
@@ -176,10 +185,8 @@ def _explain(results: list[Result]) -> str:
 
 def _measure(data: Dataset, rounds: int) -> list[Result]:
     clients = {"member": _client(data.member), "steering": _client(data.steering)}
-    urls = [page.url.format(member=data.member.pk, person=data.person.pk, city=data.city.slug,
-                            word=COMMON_WORD, network=data.network.slug, topic=data.topic,
-                            post=data.post.pk)
-            for page in PAGES]
+    values = data.url_values()
+    urls = [page.url.format(**values) for page in PAGES]
     for page, url in zip(PAGES, urls, strict=True):
         for _ in range(WARM_UP):
             _get(clients[page.persona], url)
@@ -254,7 +261,13 @@ def _report(data: Dataset, results: list[Result], rounds: int, started: str,
         f"{WORKSPACE['documents']} documents, {WORKSPACE['posts']} posts at every scale). "
         f"The board: {data.counts.get('posts', 0):,} posts over two years; the member "
         f"counts the last 60 days as unread unless read; the measured post has "
-        f"{POST_COMMENTS} comments and 2 attachments.",
+        f"{POST_COMMENTS} comments and 2 attachments. The library: "
+        f"{data.counts.get('library results', 0):,} results on "
+        f"{data.counts.get('library shelves', 0):,} network shelves (the measured one with "
+        f"2 documents); the calendar: {data.counts.get('events', 0):,} events over three "
+        f"years (the measured one a coming meeting of the workspace, 28 of 30 places taken, "
+        f"the member among them); search over an index of "
+        f"{data.counts.get('search documents', 0):,} documents built after generation.",
         f"- Ratio: p95 (p50) of the page / p95 (p50) of the reference page "
         f"({bench_views.REFERENCE_ROWS} people with organisation and topics from "
         f"{bench_views.REFERENCE_VIEW_QUERIES} queries in base.html, which adds "
@@ -301,7 +314,7 @@ def _write(report: str, sql: str, scale: str) -> Path:
 def test_main_pages_next_to_the_references(bench_scale, bench_requests):
     started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     load_before = _load()
-    data = generate(bench_scale)
+    data = generate(bench_scale, search_index=True)
     results = _measure(data, bench_requests)
     report = _report(data, results, bench_requests, started, load_before)
     path = _write(report, _sql(results) + _explain(results), bench_scale.name)
