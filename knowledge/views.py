@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from intranet.core.access import access_rule, not_found
+from intranet.core.downloads import private_image_response
 from intranet.core.forms import copy_service_errors
 from intranet.core.paging import CappedPaginator
 from networks.permissions import access_network, can_view_network, prefetch_grants
@@ -104,14 +105,6 @@ def library_media(request, path):
     """Wagtail's images and their renditions, checked like every other file."""
     import mimetypes
 
-    from django.http import FileResponse
-
     image = access_media_image(request.user, path)
-    storage = image.file.storage
-    if not storage.exists(path):
-        raise not_found()
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = FileResponse(storage.open(path, "rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_image_response(image.file.storage, path, content_type=content_type)

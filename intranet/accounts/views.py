@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet.core.access import PUBLIC, access_rule, not_found
+from intranet.core.downloads import private_image_response
 from intranet.core.forms import copy_service_errors
 from networks import selectors as network_selectors
 
@@ -192,14 +193,8 @@ def organisation_logo(request, slug: str):
     organisation = access_organisation(request.user, slug)
     if not organisation.logo:
         raise not_found()
-    try:
-        logo = organisation.logo.open("rb")
-    except FileNotFoundError:
-        raise not_found() from None
-    response = FileResponse(logo, content_type=_image_type(organisation.logo.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_image_response(organisation.logo.storage, organisation.logo.name,
+                                  content_type=_image_type(organisation.logo.name))
 
 
 def _image_type(name: str) -> str:

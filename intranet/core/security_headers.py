@@ -37,7 +37,8 @@ ADMIN_DIRECTIVES = {
 
 
 def is_file_response(response) -> bool:
-    return isinstance(response, FileResponse)
+    # An X-Accel-Redirect answer is a file too: nginx sends the bytes after it.
+    return isinstance(response, FileResponse) or response.has_header("X-Accel-Redirect")
 
 
 class SecurityPolicyMiddleware(CSPMiddleware):

@@ -269,10 +269,35 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory
 STATICFILES_DIRS = [BASE_DIR / "intranet" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+
+
+def media_storage(bucket: str | None) -> dict:
+    """Uploads on the file system (MEDIA_ROOT, shared by every host that runs the web or a
+    worker) or, with ``S3_BUCKET``, in a private S3-compatible bucket. Either way files
+    leave only through the checked views: no public ACL, and the signed URLs the storage
+    could make are never put in a page (DESIGN §3)."""
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": env("S3_ENDPOINT_URL") or None,
+        "region_name": env("S3_REGION") or None,
+        "access_key": env("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,  # the bucket's own, which must be private
+        "querystring_auth": True,
+        "file_overwrite": False,  # a second "protokoll.pdf" gets its own name, as on disk
+    }}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env("S3_BUCKET")),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# nginx's internal location for MEDIA_ROOT (deploy/nginx): when set, checked downloads are
+# answered with X-Accel-Redirect and nginx sends the bytes. Empty: Django streams them.
+DOWNLOADS_ACCEL_PREFIX = env("DOWNLOADS_ACCEL_PREFIX", "")
+SENDFILE_BACKEND = "intranet.core.downloads"  # Wagtail's documents make the same choice
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # form fields; file uploads stream to disk
 LOGO_MAX_BYTES = 1 * 1024 * 1024

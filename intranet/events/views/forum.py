@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from intranet.core.access import access_rule, not_found
+from intranet.core.downloads import private_image_response
 from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
 from networks.models import TaskState
@@ -280,15 +280,7 @@ def forum_photo(request, year: int, pk: int, size: str):
     if size not in PHOTO_SIZES:
         raise not_found()
     field = photo.image if size == "gross" else photo.thumbnail
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise not_found() from None
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_image_response(field.storage, field.name, content_type=photo.content_type)
 
 
 @require_POST
