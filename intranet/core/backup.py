@@ -7,7 +7,9 @@ A backup is one directory ``klimawerk-backup-<UTC time>``::
                          and size of every other file of the backup
     database.sqlite3     SQLite: a copy by SQLite's online backup API
     database.pgdump      PostgreSQL: ``pg_dump --format=custom``
-    media/...            a copy of MEDIA_ROOT (every uploaded file)
+    media/...            a copy of MEDIA_ROOT (every uploaded file); empty when the
+                         uploads are in an S3 bucket (``S3_BUCKET``): the bucket is backed
+                         up with the storage provider's tools, and the commands say so
 
 The database is copied before the files: a file is stored before the row naming it is
 committed, so every file the copied database names is in the copied files. The directory
@@ -59,6 +61,14 @@ class RestoreResult:
     media_files: int
     index_rebuilt: bool
     migrations_pending: bool
+    media_in_bucket: bool = False
+
+
+def media_in_bucket() -> bool:
+    """Uploads kept in object storage (S3) rather than below MEDIA_ROOT."""
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    return not isinstance(default_storage, FileSystemStorage)
 
 
 # --- Checksums ------------------------------------------------------------------------------
@@ -109,7 +119,10 @@ def backup_create(*, output: Path | None = None, using: str = "default") -> Path
             _sqlite_copy(source=_sqlite_connection(using), target=database_file)
         else:
             _pg_dump(using, database_file)
-        _copy_media(Path(settings.MEDIA_ROOT), partial / MEDIA_DIR)
+        if media_in_bucket():
+            (partial / MEDIA_DIR).mkdir()
+        else:
+            _copy_media(Path(settings.MEDIA_ROOT), partial / MEDIA_DIR)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -187,7 +200,10 @@ def restore(*, source: Path, force: bool = False, rebuild_index: bool = True,
         _sqlite_restore(database_file, using)
     else:
         _pg_restore(database_file, using)
-    media_files = _replace_media(source / MEDIA_DIR, Path(settings.MEDIA_ROOT))
+    in_bucket = media_in_bucket()
+    # A bucket is restored with its provider's tools; MEDIA_ROOT then holds nothing of ours.
+    media_files = 0 if in_bucket else _replace_media(source / MEDIA_DIR,
+                                                     Path(settings.MEDIA_ROOT))
     _forget_cached_rows()
     if rebuild_index:
         from django.core.management import call_command
@@ -196,7 +212,7 @@ def restore(*, source: Path, force: bool = False, rebuild_index: bool = True,
     pending = _migrations_pending(using)
     return RestoreResult(engine=engine, files=len(manifest["files"]),
                          media_files=media_files, index_rebuilt=rebuild_index,
-                         migrations_pending=pending)
+                         migrations_pending=pending, media_in_bucket=in_bucket)
 
 
 def read_manifest(source: Path) -> dict:

@@ -278,7 +278,7 @@ def media_storage(bucket: str | None) -> dict:
     could make are never put in a page (DESIGN §3)."""
     if not bucket:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+    return {"BACKEND": "intranet.core.storage.PrivateS3Storage", "OPTIONS": {
         "bucket_name": bucket,
         "endpoint_url": env("S3_ENDPOINT_URL") or None,
         "region_name": env("S3_REGION") or None,

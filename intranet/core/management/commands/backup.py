@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from intranet.core.backup import BackupError, backup_create
+from intranet.core.backup import BackupError, backup_create, media_in_bucket
 
 
 class Command(BaseCommand):
@@ -25,3 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             _("Backup written to %(path)s (%(seconds).1f s).")
             % {"path": path, "seconds": time.monotonic() - started}))
+        if media_in_bucket():
+            self.stdout.write(self.style.WARNING(
+                _("The uploaded files are in the S3 bucket and not in this backup: back up "
+                  "the bucket with the storage provider's tools.")))

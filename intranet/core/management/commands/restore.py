@@ -34,6 +34,10 @@ class Command(BaseCommand):
             _("Backup restored: %(files)d files checked, %(media)d uploaded files restored "
               "(%(seconds).1f s).") % {"files": result.files, "media": result.media_files,
                                        "seconds": time.monotonic() - started}))
+        if result.media_in_bucket:
+            self.stdout.write(self.style.WARNING(
+                _("The uploaded files are in the S3 bucket and were not restored: restore "
+                  "the bucket with the storage provider's tools.")))
         if not result.index_rebuilt:
             self.stdout.write(self.style.WARNING(
                 _("The search index was not rebuilt: run `manage.py rebuild_index` now.")))
