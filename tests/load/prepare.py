@@ -1,15 +1,19 @@
 """``make load``, step by step: the database, the region and what the load test's users need.
 
     python -m tests.load.prepare reset-db    # drop and create the database of DATABASE_URL
-    python -m tests.load.prepare dataset OUT # the region of ``make bench``, passwords, OUT.json
+    python -m tests.load.prepare dataset OUT [--scale region|nation]
+                                             # the data of ``make bench``, passwords, OUT.json
 
 ``dataset`` runs with the settings the server runs with (DJANGO_SETTINGS_MODULE, DATABASE_URL,
-VAR_DIR) after ``migrate``. It writes the region through ``tests/perf/dataset.py``'s
-``generate`` (the same data as ``make bench --scale region``), gives the members of the measured
-workspace a password of this run, and writes to OUT what the users of ``locustfile.py`` read:
-their e-mail addresses and password, the workspace, its documents, posts to read and comment on,
-a file to download and words to search for. The password is random per run and the database
-is the load test's own; nothing leaves the machine.
+VAR_DIR) after ``migrate``. It writes the region (or the nation) through
+``tests/perf/dataset.py``'s ``generate`` (the same data as ``make bench --scale …``), gives the
+members of the measured workspace a password of this run, and writes to OUT what the users of
+``locustfile.py`` read: their e-mail addresses and password, the workspace, its documents,
+posts to read and comment on, a file to download and words to search for. For
+``make throughput`` (tests/perf/throughput.py) it adds the bench's two personas signed in
+(their session cookies, written into the session store as a sign-in would write them) and the
+values that fill the bench's page URLs, and how long the generation took. The password and
+the sessions are random per run and the database is the run's own; nothing leaves the machine.
 """
 
 import json
@@ -51,8 +55,52 @@ def _setup_django() -> None:
     django.setup()
 
 
-def write_dataset(out: Path) -> None:
+def signed_in_session(user) -> str:
+    """The session key of ``user`` signed in, written by Django's own sign-in into the
+    configured session store, as the bench's ``force_login`` does (no password involved)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.perf.test_bench import ALLAUTH_BACKEND
+
+    # Fresh from the database: the session carries a hash of the password, which may have
+    # changed since the object was loaded (the load users' password above).
+    user.refresh_from_db()
+    client = Client()
+    client.force_login(user, backend=ALLAUTH_BACKEND)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def bench_url_values(dataset) -> dict[str, str]:
+    """What fills the ``{placeholders}`` of the bench's page URLs (tests/perf/test_bench.py):
+    the same values ``_measure`` uses, and for a field added to ``Dataset`` later its slug
+    (cities and networks are addressed by slug) or else its primary key."""
+    from dataclasses import fields
+
+    from django.db.models import Model
+
+    from tests.perf.dataset import COMMON_WORD
+
+    values = {"word": COMMON_WORD}
+    for field in fields(dataset):
+        value = getattr(dataset, field.name)
+        if isinstance(value, Model):
+            slug = getattr(value, "slug", None)
+            values[field.name] = str(slug if slug else value.pk)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            values[field.name] = str(value)
+    # test_bench's own choices, spelled out so that a change there is seen here.
+    values.update(member=str(dataset.member.pk), person=str(dataset.person.pk),
+                  city=dataset.city.slug, network=dataset.network.slug, topic=dataset.topic,
+                  post=str(dataset.post.pk))
+    return values
+
+
+def write_dataset(out: Path, scale_name: str = "region") -> None:
     _setup_django()
+    import time
+
+    from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -62,14 +110,16 @@ def write_dataset(out: Path) -> None:
     from networks.models import DocumentVersion, Membership, MemberState
     from tests.perf.dataset import SCALES, generate
 
+    started = time.perf_counter()
     with transaction.atomic():
-        dataset = generate(SCALES["region"])
+        dataset = generate(SCALES[scale_name])
         # On a running site the upload's task has read each file once. The generated files
         # share one placeholder that is no real PDF: left unread, beat's sweep would try all
         # of them during the run and log each failure with its traceback.
         now = timezone.now()
         DocumentVersion.objects.update(text_extracted_at=now)
         Attachment.objects.update(text_extracted_at=now)
+    generation_seconds = time.perf_counter() - started
     workspace = dataset.network
     member_ids = list(Membership.objects.filter(
         network=workspace, state=MemberState.ACTIVE).order_by("pk").values_list(
@@ -97,13 +147,22 @@ def write_dataset(out: Path) -> None:
         "attachments": [{"post": dataset.post.pk, "attachment": pk} for pk in attachments],
         "search_words": SEARCH_WORDS,
         "counts": dataset.counts,
+        "scale": scale_name,
+        "generation_seconds": round(generation_seconds, 1),
+        "generation_steps": {step: round(seconds, 1)
+                             for step, seconds in dataset.timings.items()},
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "sessions": {"member": signed_in_session(dataset.member),
+                     "steering": signed_in_session(dataset.steering)},
+        "url_values": bench_url_values(dataset),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(plan, indent=1), encoding="utf-8")
     os.chmod(out, 0o600)  # holds the run's password
-    print(f"region: {dataset.counts.get('people')} people, {dataset.counts.get('posts')} "
-          f"posts, {dataset.counts.get('networks', '?')} networks; {len(emails)} load users "
-          f"in {workspace.slug}; plan in {out}")
+    print(f"{scale_name}: {dataset.counts.get('people')} people, {dataset.counts.get('posts')} "
+          f"posts, {dataset.counts.get('networks', '?')} networks, generated in "
+          f"{generation_seconds:.1f} s; {len(emails)} load users in {workspace.slug}; "
+          f"plan in {out}")
 
 
 def main(argv: list[str]) -> int:
@@ -112,6 +171,10 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["dataset"] and len(argv) == 2:
         write_dataset(Path(argv[1]))
+        return 0
+    if argv[:1] == ["dataset"] and len(argv) == 4 and argv[2] == "--scale" \
+            and argv[3] in {"region", "nation"}:
+        write_dataset(Path(argv[1]), argv[3])
         return 0
     print(__doc__)
     return 2
