@@ -95,6 +95,22 @@ load: venv
 	LOAD_PG_URL=$(LOAD_PG_URL) LOAD_REDIS=$(LOAD_REDIS) LOAD_DURATION=$(LOAD_DURATION) \
 	  LOAD_USERS=$(LOAD_USERS) tests/load/run.sh
 
+## make throughput SCALE=region|nation: every page of `make bench` under gunicorn (2 and 4
+## workers) and wrk over loopback, and the peak memory of a web and a Celery worker
+## (tests/perf/throughput.sh, needs Debian's wrk); report in var/throughput-<scale>.md.
+## THROUGHPUT_PG_URL's database is dropped and created, THROUGHPUT_REDIS's flushed. Not in CI.
+THROUGHPUT_PG_URL ?= postgres://postgres@127.0.0.1:5432/kw_throughput
+THROUGHPUT_REDIS ?= redis://127.0.0.1:6379/14
+THROUGHPUT_SECONDS ?= 10
+.PHONY: throughput results
+throughput: venv
+	SCALE=$(SCALE) THROUGHPUT_PG_URL=$(THROUGHPUT_PG_URL) THROUGHPUT_REDIS=$(THROUGHPUT_REDIS) \
+	  THROUGHPUT_SECONDS=$(THROUGHPUT_SECONDS) tests/perf/throughput.sh
+
+## make results: tests/perf/RESULTS.md from the reports the measurements left in var/.
+results: venv
+	$(PY) -m tests.perf.results
+
 screenshots: venv
 	$(PY) tests/e2e/take_screenshots.py http://$(HOST)
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# make throughput SCALE=region|nation: every page of `make bench` under gunicorn (2 and 4
+# workers) and wrk over loopback, next to the bare view and the reference page, and the peak
+# memory of a web worker and a Celery worker (tests/perf/throughput.py measures and reports).
+#
+# A fresh PostgreSQL database (THROUGHPUT_PG_URL, dropped and created: use one of its own)
+# with the data of `make bench --scale SCALE` and the personas signed in
+# (tests/load/prepare.py), Redis (THROUGHPUT_REDIS, flushed: a database number of its own).
+# THROUGHPUT_SECONDS (10) per page and worker count, THROUGHPUT_WARMUP (2) before it.
+# The report goes to var/throughput-<scale>.md; `python -m tests.perf.results` puts it into
+# tests/perf/RESULTS.md with the other measurements. Every process started here is stopped
+# on exit, also on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PY=.venv/bin/python
+SCALE=${SCALE:-region}
+PG_URL=${THROUGHPUT_PG_URL:-postgres://postgres@127.0.0.1:5432/kw_throughput}
+REDIS=${THROUGHPUT_REDIS:-redis://127.0.0.1:6379/14}
+RUN_DIR=$PWD/var/throughput
+RESULTS=var/throughput-$SCALE.md
+
+say() { printf '\n--- %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+case "$SCALE" in region|nation) ;; *) echo "SCALE must be region or nation"; exit 2 ;; esac
+command -v wrk >/dev/null || {
+  echo "wrk is missing: apt-get install -y wrk (Debian's package)"; exit 1; }
+
+rm -rf "$RUN_DIR"
+mkdir -p "$RUN_DIR"
+export VAR_DIR=$RUN_DIR DJANGO_SETTINGS_MODULE=tests.perf.server_settings
+export DATABASE_URL=$PG_URL REDIS_URL=$REDIS CELERY_BROKER_URL=$REDIS
+export SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(60))')
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0
+export PYTHONDONTWRITEBYTECODE=1
+PLAN=$RUN_DIR/plan.json
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 60); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+set -m  # each background step gets its own process group: one signal stops all it started
+
+# A step in the background, waited for, so that Ctrl-C or a TERM reaches the trap at once
+# (bash runs a trap only after a foreground command ends).
+step() {
+  "$@" &
+  pids+=($!)
+  wait "$!"
+}
+
+say "services"
+pg_isready -q -d "$PG_URL" || { echo "PostgreSQL at $PG_URL does not answer"; exit 1; }
+$PY -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()' || \
+  { echo "Redis at $REDIS does not answer"; exit 1; }
+
+say "database (fresh), migrations, static files"
+step $PY -m tests.load.prepare reset-db
+step $PY manage.py migrate --noinput -v 0
+step $PY manage.py collectstatic --noinput -v 0
+
+say "the $SCALE (make bench --scale $SCALE) and the personas' sessions"
+step $PY -m tests.load.prepare dataset "$PLAN" --scale "$SCALE"
+
+say "gunicorn and wrk, page by page; then a Celery worker"
+step $PY -m tests.perf.throughput "$PLAN" "$RESULTS"
