@@ -1,7 +1,7 @@
 """``make load``, step by step: the database, the region and what the load test's users need.
 
     python -m tests.load.prepare reset-db    # drop and create the database of DATABASE_URL
-    python -m tests.load.prepare dataset OUT [--scale region|nation]
+    python -m tests.load.prepare dataset OUT [--scale region|nation] [--search-index]
                                              # the data of ``make bench``, passwords, OUT.json
 
 ``dataset`` runs with the settings the server runs with (DJANGO_SETTINGS_MODULE, DATABASE_URL,
@@ -11,11 +11,13 @@ members of the measured workspace a password of this run, and writes to OUT what
 ``locustfile.py`` read: their e-mail addresses and password, the workspace, its documents,
 posts to read and comment on, a file to download and words to search for. For
 ``make throughput`` (tests/perf/throughput.py) it adds the bench's two personas signed in
-(their session cookies, written into the session store as a sign-in would write them) and the
-values that fill the bench's page URLs, and how long the generation took. The password and
+(their session cookies, written into the session store as a sign-in would write them), the
+values that fill the bench's page URLs (``Dataset.url_values``) and how long the generation
+took, with ``--search-index`` the search index over the committed data included. The password and
 the sessions are random per run and the database is the run's own; nothing leaves the machine.
 """
 
+import argparse
 import json
 import os
 import secrets
@@ -71,32 +73,19 @@ def signed_in_session(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def bench_url_values(dataset) -> dict[str, str]:
-    """What fills the ``{placeholders}`` of the bench's page URLs (tests/perf/test_bench.py):
-    the same values ``_measure`` uses, and for a field added to ``Dataset`` later its slug
-    (cities and networks are addressed by slug) or else its primary key."""
-    from dataclasses import fields
+def build_search_index() -> tuple[int, float]:
+    """The project's rebuild over the committed data (its documents may be prepared in
+    another process, which sees only what is committed); documents and seconds."""
+    import time
 
-    from django.db.models import Model
+    from intranet.core import search_backend
 
-    from tests.perf.dataset import COMMON_WORD
-
-    values = {"word": COMMON_WORD}
-    for field in fields(dataset):
-        value = getattr(dataset, field.name)
-        if isinstance(value, Model):
-            slug = getattr(value, "slug", None)
-            values[field.name] = str(slug if slug else value.pk)
-        elif isinstance(value, str | int) and not isinstance(value, bool):
-            values[field.name] = str(value)
-    # test_bench's own choices, spelled out so that a change there is seen here.
-    values.update(member=str(dataset.member.pk), person=str(dataset.person.pk),
-                  city=dataset.city.slug, network=dataset.network.slug, topic=dataset.topic,
-                  post=str(dataset.post.pk))
-    return values
+    started = time.perf_counter()
+    documents = search_backend.rebuild()
+    return documents, time.perf_counter() - started
 
 
-def write_dataset(out: Path, scale_name: str = "region") -> None:
+def write_dataset(out: Path, scale_name: str = "region", *, search_index: bool = False) -> None:
     _setup_django()
     import time
 
@@ -119,6 +108,9 @@ def write_dataset(out: Path, scale_name: str = "region") -> None:
         now = timezone.now()
         DocumentVersion.objects.update(text_extracted_at=now)
         Attachment.objects.update(text_extracted_at=now)
+    if search_index:
+        dataset.counts["search documents"], dataset.timings["search index"] = \
+            build_search_index()
     generation_seconds = time.perf_counter() - started
     workspace = dataset.network
     member_ids = list(Membership.objects.filter(
@@ -154,7 +146,7 @@ def write_dataset(out: Path, scale_name: str = "region") -> None:
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "sessions": {"member": signed_in_session(dataset.member),
                      "steering": signed_in_session(dataset.steering)},
-        "url_values": bench_url_values(dataset),
+        "url_values": {name: str(value) for name, value in dataset.url_values().items()},
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(plan, indent=1), encoding="utf-8")
@@ -169,12 +161,15 @@ def main(argv: list[str]) -> int:
     if argv == ["reset-db"]:
         reset_database(os.environ.get("DATABASE_URL", ""))
         return 0
-    if argv[:1] == ["dataset"] and len(argv) == 2:
-        write_dataset(Path(argv[1]))
-        return 0
-    if argv[:1] == ["dataset"] and len(argv) == 4 and argv[2] == "--scale" \
-            and argv[3] in {"region", "nation"}:
-        write_dataset(Path(argv[1]), argv[3])
+    if argv[:1] == ["dataset"]:
+        parser = argparse.ArgumentParser(prog="python -m tests.load.prepare dataset")
+        parser.add_argument("out", type=Path)
+        parser.add_argument("--scale", choices=("region", "nation"), default="region")
+        parser.add_argument("--search-index", action="store_true",
+                            help="build the search index over the data, timed (make load "
+                                 "runs rebuild_index itself)")
+        args = parser.parse_args(argv[1:])
+        write_dataset(args.out, args.scale, search_index=args.search_index)
         return 0
     print(__doc__)
     return 2

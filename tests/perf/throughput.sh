@@ -70,8 +70,8 @@ step $PY -m tests.load.prepare reset-db
 step $PY manage.py migrate --noinput -v 0
 step $PY manage.py collectstatic --noinput -v 0
 
-say "the $SCALE (make bench --scale $SCALE) and the personas' sessions"
-step $PY -m tests.load.prepare dataset "$PLAN" --scale "$SCALE"
+say "the $SCALE (make bench --scale $SCALE), the search index and the personas' sessions"
+step $PY -m tests.load.prepare dataset "$PLAN" --scale "$SCALE" --search-index
 
 say "gunicorn and wrk, page by page; then a Celery worker"
 step $PY -m tests.perf.throughput "$PLAN" "$RESULTS"
