@@ -150,3 +150,10 @@ def test_results_md_from_an_empty_var_lists_everything_as_not_measured(tmp_path)
     assert "- none in the reports below" in text
     missing = text.split("## Not measured in this run")[1]
     assert missing.count("\n- ") == len(results.SECTIONS)
+
+
+def test_the_report_says_whether_search_had_an_index():
+    built = throughput.search_index_line({"counts": {"search documents": 4521},
+                                          "generation_steps": {"search index": 28.04}})
+    assert built.startswith("Search index: 4,521 documents, built in 28.0 s")
+    assert "empty index" in throughput.search_index_line({"counts": {}})

@@ -249,6 +249,17 @@ def summary_lines(runs: list[ServerRun]) -> list[str]:
     return lines
 
 
+def search_index_line(plan: dict) -> str:
+    documents = plan.get("counts", {}).get("search documents")
+    if documents is None:
+        return ("Search index: not built (THROUGHPUT_SEARCH_INDEX=0); the search page and the "
+                "search API searched an empty index")
+    seconds = plan.get("generation_steps", {}).get("search index")
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    return (f"Search index: {documents:,} documents, built{took} over the committed data "
+            f"(the project's rebuild, Whoosh under VAR_DIR)")
+
+
 def render_report(*, plan: dict, runs: list[ServerRun], celery: CeleryRun | None,
                   environment: dict[str, str], wrk_command: str, seconds: int,
                   warm_up: int) -> str:
@@ -260,6 +271,7 @@ def render_report(*, plan: dict, runs: list[ServerRun], celery: CeleryRun | None
         "",
         f"- Data: {counts or '?'}",
         f"- Data generation: {plan.get('generation_seconds', '?')} s ({steps or '?'})",
+        f"- {search_index_line(plan)}",
         f"- Machine: {environment['machine']}; load average (1/5/15 min) "
         f"{environment['load_before']} before, {environment['load_after']} after",
         f"- Date: {environment['date']}",

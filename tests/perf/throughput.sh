@@ -6,7 +6,9 @@
 # A fresh PostgreSQL database (THROUGHPUT_PG_URL, dropped and created: use one of its own)
 # with the data of `make bench --scale SCALE` and the personas signed in
 # (tests/load/prepare.py), Redis (THROUGHPUT_REDIS, flushed: a database number of its own).
-# THROUGHPUT_SECONDS (10) per page and worker count, THROUGHPUT_WARMUP (2) before it.
+# THROUGHPUT_SECONDS (10) per page and worker count, THROUGHPUT_WARMUP (2) before it;
+# THROUGHPUT_SEARCH_INDEX=0 skips the search index (at nation scale it takes long; the search
+# pages then search an empty index, and the report says so).
 # The report goes to var/throughput-<scale>.md; `python -m tests.perf.results` puts it into
 # tests/perf/RESULTS.md with the other measurements. Every process started here is stopped
 # on exit, also on Ctrl-C.
@@ -19,6 +21,8 @@ PG_URL=${THROUGHPUT_PG_URL:-postgres://postgres@127.0.0.1:5432/kw_throughput}
 REDIS=${THROUGHPUT_REDIS:-redis://127.0.0.1:6379/14}
 RUN_DIR=$PWD/var/throughput
 RESULTS=var/throughput-$SCALE.md
+INDEX_OPTION=--search-index
+[ "${THROUGHPUT_SEARCH_INDEX:-1}" = 0 ] && INDEX_OPTION=
 
 say() { printf '\n--- %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
@@ -70,8 +74,8 @@ step $PY -m tests.load.prepare reset-db
 step $PY manage.py migrate --noinput -v 0
 step $PY manage.py collectstatic --noinput -v 0
 
-say "the $SCALE (make bench --scale $SCALE), the search index and the personas' sessions"
-step $PY -m tests.load.prepare dataset "$PLAN" --scale "$SCALE" --search-index
+say "the $SCALE (make bench --scale $SCALE), ${INDEX_OPTION:+the search index, }the personas' sessions"
+step $PY -m tests.load.prepare dataset "$PLAN" --scale "$SCALE" $INDEX_OPTION
 
 say "gunicorn and wrk, page by page; then a Celery worker"
 step $PY -m tests.perf.throughput "$PLAN" "$RESULTS"
