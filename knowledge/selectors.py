@@ -1,6 +1,7 @@
 """Every read of the library that depends on the viewer (DESIGN §3.8): published pages are
 read by everyone signed in; drafts exist only in the editor, for the shelf's editors."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from networks.models import MemberState
@@ -69,15 +70,40 @@ def network_name_visible_to(*, user, page) -> bool:
     return page.network is not None and can_view_network(user, page.network)
 
 
-def related_pages(*, page, user, limit: int = 4):
+def related_pages(*, page, user, limit: int = 4) -> list:
     """Other published pages of the same network or topics, the most shared topics first."""
-    topic_ids = list(page.topics.values_list("pk", flat=True))
-    return (library_pages_visible_to(user=user).exclude(pk=page.pk)
-            .filter(Q(topics__in=topic_ids) | Q(network_id=page.network_id)
-                    if page.network_id else Q(topics__in=topic_ids))
-            .annotate(shared=Count("topics", filter=Q(topics__in=topic_ids), distinct=True))
-            .order_by("-shared", "-publication_date", "-pk")
-            .prefetch_related("topics")[:limit])
+    key = _choice_key(page, "related", limit)
+    pks = cache.get(key)
+    if pks is None:
+        topic_ids = [topic.pk for topic in page.topics.all()]
+        pks = list(library_pages_visible_to(user=user).exclude(pk=page.pk)
+                   .filter(Q(topics__in=topic_ids) | Q(network_id=page.network_id)
+                           if page.network_id else Q(topics__in=topic_ids))
+                   .annotate(shared=Count("topics", filter=Q(topics__in=topic_ids),
+                                          distinct=True))
+                   .order_by("-shared", "-publication_date", "-pk")
+                   .values_list("pk", flat=True)[:limit])
+        cache.set(key, pks, CHOICE_SECONDS)
+    return _visible_in_order(user, pks)
+
+
+# Which pages are related to a page, and which the index finds similar, is the same for
+# everyone (a published page is read by everyone signed in) and costs a scan of every page
+# sharing a topic, or a search of the whole index: it is chosen once per published
+# version of the page and kept for an hour; each request reads the chosen pages again
+# through the visibility rule. A page published meanwhile joins within the hour.
+CHOICE_SECONDS = 3600
+
+
+def _choice_key(page, what: str, limit: int) -> str:
+    version = page.last_published_at.timestamp() if page.last_published_at else 0
+    return f"knowledge:{what}:{page.pk}:{version}:{limit}"
+
+
+def _visible_in_order(user, pks: list[int]) -> list:
+    pages = {item.pk: item for item in library_pages_visible_to(user=user).filter(
+        pk__in=pks).prefetch_related("topics")}
+    return [pages[pk] for pk in pks if pk in pages]
 
 
 def projects_on_map_visible_to(*, user):
@@ -161,15 +187,22 @@ def documents_of(*, page):
 def similar_pages(*, page, user, exclude=(), limit: int = 4) -> list:
     """"More like this": the index's nearest published pages, each re-checked. Empty when
     the search is unavailable: the page itself must not fail with it."""
-    from intranet.core.search import SearchUnavailable, similar_visible_to
+    from intranet.core.search import SearchUnavailable, hits_for, similar_keys
 
-    text = " ".join([page.title, *(topic.name for topic in page.topics.all()), page.summary])
-    try:
-        hits = similar_visible_to(user=user, text=text, type="result", exclude_pk=page.pk,
-                                  limit=limit + len(exclude))
-    except SearchUnavailable:
-        return []
-    return [hit.obj for hit in hits if hit.obj.pk not in set(exclude)][:limit]
+    wanted = limit + len(exclude)
+    key = _choice_key(page, "similar", wanted)
+    found = cache.get(key)
+    if found is None:
+        text = " ".join([page.title, *(topic.name for topic in page.topics.all()),
+                         page.summary])
+        try:
+            found = similar_keys(user=user, text=text, type="result", exclude_pk=page.pk,
+                                 limit=wanted)
+        except SearchUnavailable:
+            return []
+        cache.set(key, found, CHOICE_SECONDS)
+    return [hit.obj for hit in hits_for(user=user, found=found)
+            if hit.obj.pk not in set(exclude)][:limit]
 
 
 def map_tiles() -> dict:

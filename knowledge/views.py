@@ -3,6 +3,7 @@ the network workspace starts a result here and hands over to Wagtail's editor.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -59,7 +60,8 @@ def library_page(request, page):
     user = request.user
     if not can_view_library_page(user, page):
         raise not_found()
-    related = list(selectors.related_pages(page=page, user=user))
+    prefetch_related_objects([page], "topics")  # the aside, related and similar read them
+    related = selectors.related_pages(page=page, user=user)
     _name_networks(user, [page, *related])
     return render(request, page.get_template(request), {
         "page": page, "self": page,

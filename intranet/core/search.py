@@ -174,8 +174,16 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
 def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
                        limit: int = 5) -> list[Hit]:
     """"More like this": hits of ``type`` that share the most of the words of ``text``
-    (any of them, ranked by the index's scoring), re-checked like every hit. haystack's own
-    more_like_this cannot be narrowed to one kind on Whoosh (it then finds nothing)."""
+    (any of them, ranked by the index's scoring), re-checked like every hit."""
+    found = similar_keys(user=user, text=text, type=type, exclude_pk=exclude_pk, limit=limit)
+    return hits_for(user=user, found=found)
+
+
+def similar_keys(*, user, text: str, type: str, exclude_pk: int,
+                 limit: int = 5) -> list[tuple[str, int]]:
+    """The index part of ``similar_visible_to``: ``(type, pk)`` of the best hits among
+    those the person's audiences reach, not yet re-checked. haystack's own more_like_this
+    cannot be narrowed to one kind on Whoosh (it then finds nothing)."""
     from haystack.inputs import Clean
     from haystack.query import SQ, SearchQuerySet
 
@@ -193,7 +201,11 @@ def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
         found = hit_keys(query, limit + 1)
     except Exception as error:  # the same kinds of failure as a search
         raise SearchUnavailable from error
-    found = [key for key in found if key[1] != exclude_pk][:limit]
+    return [key for key in found if key[1] != exclude_pk][:limit]
+
+
+def hits_for(*, user, found: list[tuple[str, int]]) -> list[Hit]:
+    """The hits of these ``(type, pk)`` keys that the person may see, in their order."""
     visible = _recheck(user, found)
     return [visible[key] for key in found if key in visible]
 

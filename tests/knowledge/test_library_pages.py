@@ -87,10 +87,11 @@ def test_a_result_page_query_count_is_flat(client_for, outsider, library, count,
     client = client_for(outsider)
     client.get(pages[0].url)
     # session, user, roles, Wagtail's routing (site, pages, restrictions), the network, the
-    # page's topics, related pages (with topics), the networks' grants in one query, the
-    # documents, "more like this" (the person's audiences, the re-check), the parents for
-    # the breadcrumbs and tags, the header's unread count
-    with django_assert_num_queries(24):
+    # page's topics (once), related pages (chosen on the first visit; read again with their
+    # topics), the networks' grants in one query, the documents, "more like this" (chosen
+    # on the first visit; the re-check), the parents for the breadcrumbs and tags, the
+    # header's unread count
+    with django_assert_num_queries(21):
         assert client.get(pages[0].url).status_code == 200
 
 
@@ -103,6 +104,21 @@ def test_a_result_page_shows_its_network_documents_and_related_results(client_fo
     assert open_network.name in body
     assert "Anlage 0" in body
     assert {page.pk for page in response.context["related"]} == {pages[1].pk, pages[2].pk}
+
+
+def test_related_results_are_chosen_once_and_read_again_on_every_visit(client_for, outsider,
+                                                                       library):
+    pages = library(3)
+    client = client_for(outsider)
+    first = {page.pk for page in client.get(pages[0].url).context["related"]}
+    pages[1].unpublish()
+    again = {page.pk for page in client.get(pages[0].url).context["related"]}
+    republished = publish(pages[0])  # a new published version chooses again
+    newest = {page.pk for page in client.get(republished.url).context["related"]}
+
+    assert first == {pages[1].pk, pages[2].pk}
+    assert again == {pages[2].pk}  # the kept choice goes through the visibility rule
+    assert newest == {pages[2].pk}
 
 
 def test_building_projects_are_on_the_map_without_a_tile_host(client_for, member, two_networks,
