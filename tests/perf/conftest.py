@@ -22,6 +22,12 @@ def pytest_addoption(parser):
              "30 at nation scale).",
     )
 
+    group.addoption(
+        "--bench-without-search-index", action="store_true", default=False,
+        help="skip building the search index after generation (its rebuild takes most of "
+             "an hour at nation scale on PostgreSQL); the search pages then find nothing.",
+    )
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
@@ -49,3 +55,8 @@ def bench_requests(request, bench_scale):
     if count < 2:
         raise pytest.UsageError("--bench-requests must be at least 2")
     return count
+
+
+@pytest.fixture
+def bench_search_index(request) -> bool:
+    return not request.config.getoption("bench_without_search_index")
