@@ -48,18 +48,18 @@ POSTS_PER_PAGE = 20
 @access_rule("login: board_visible_to (post_list_visible_to)")
 def board_list(request):
     user = request.user
-    networks = list(workspaces_readable_by(user=user).order_by("name").values_list(
-        "slug", "name"))
+    requested = request.GET.get("network", "")
+    network = (workspaces_readable_by(user=user).filter(slug=requested).first()
+               if requested else None)
     form = BoardFilterForm(
         request.GET or None,
         organisations=account_selectors.organisation_choices_visible_to(user=user),
         topics=account_selectors.topic_choices(),
-        networks=networks,
+        networks=_network_choices(user, network),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    network = None
-    if filters.get("network"):
-        network = workspaces_readable_by(user=user).filter(slug=filters["network"]).first()
+    if not filters.get("network"):
+        network = None
     posts = selectors.board_pinned_first(
         user=user, category=filters.get("category", ""), topic=filters.get("topic", ""),
         organisation=filters.get("city", ""), network=network,
@@ -71,6 +71,16 @@ def board_list(request):
     partial = request.headers.get("HX-Request")
     return render(request, "board/list_results.html" if partial else "board/list.html",
                   context)
+
+
+def _network_choices(user, chosen) -> list[tuple[str, str]]:
+    """(slug, name) of the person's own networks, and of the chosen one when it is another
+    they may read (a network page links to its posts here). Every readable network would
+    be thousands of options at nation scale, most of the board's page."""
+    choices = list(networks_member_of(user).values_list("slug", "name"))
+    if chosen is not None and chosen.slug not in {slug for slug, _name in choices}:
+        choices = sorted([*choices, (chosen.slug, chosen.name)], key=lambda pair: pair[1])
+    return choices
 
 
 @require_POST

@@ -227,6 +227,32 @@ def test_board_filters(client_for, member, outsider, confidential):
     assert "<html" not in partial.content.decode()
 
 
+def test_the_network_filter_offers_my_networks_and_the_one_chosen(
+        client_for, member, coordinator, confidential):
+    open_elsewhere = network_found(founder=coordinator, name="Offen für alle", mandate="M",
+                                   visibility=Visibility.OPEN)
+    _post(coordinator, title="Aus dem offenen Netzwerk", audience="network",
+          network=open_elsewhere)
+    client = client_for(member)
+
+    def offered(**query):
+        form = client.get(reverse("board:list"), query).context["form"]
+        return [slug for slug, _name in form.fields["network"].choices if slug]
+
+    assert offered() == [confidential.slug]  # readable, but not mine: not offered
+    chosen = client.get(reverse("board:list"), {"network": open_elsewhere.slug})
+    assert {p.title for p in chosen.context["page"]} == {"Aus dem offenen Netzwerk"}
+    assert offered(network=open_elsewhere.slug) == [open_elsewhere.slug, confidential.slug]
+    assert f'value="{open_elsewhere.slug}" selected' in chosen.content.decode()
+    # A network the person may not read is neither offered nor filtered by.
+    hidden = network_found(founder=coordinator, name="Nur für den Vorstand", mandate="M",
+                           visibility=Visibility.CONFIDENTIAL)
+    refused = client.get(reverse("board:list"), {"network": hidden.slug})
+    assert offered(network=hidden.slug) == [confidential.slug]
+    assert refused.context["network"] is None
+    assert f'value="{hidden.slug}"' not in refused.content.decode()
+
+
 def test_network_page_lists_its_posts(client_for, member, confidential):
     _post(member, title=f"Im Netzwerk {CANARY}", audience="network", network=confidential)
     page = client_for(member).get(confidential.get_absolute_url()).content.decode()
