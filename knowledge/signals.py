@@ -12,16 +12,20 @@ from intranet.core.tasks import enqueue_after_commit
 
 
 def _page_published(sender, instance, **kwargs):
+    from .selectors import library_facets_changed
     from .services import publication_record
 
     publication_record(page=instance)
+    library_facets_changed()
 
 
 def _page_gone(sender, instance, **kwargs):
     from .models import LibraryPage
+    from .selectors import library_facets_changed
     from .services import reindex_documents_after_commit
 
     reindex_many_after_commit(LibraryPage, [instance.pk])
+    library_facets_changed()
     if kwargs.get("signal") is page_unpublished:
         reindex_documents_after_commit(instance)
 
@@ -48,9 +52,11 @@ def _grant_changed(sender, instance, **kwargs):
 
 
 def _network_saved(sender, instance, **kwargs):
+    from .selectors import library_facets_changed
     from .services import network_changed
 
     network_changed(network=instance)
+    library_facets_changed()  # its name or visibility, which the counts carry
 
 
 def _review_requested(sender, instance, user=None, **kwargs):

@@ -24,9 +24,7 @@ PAGES_PER_PAGE = 20
 def library_index(request, index_page):
     """Everything published, newest first, with counts for each filter."""
     user = request.user
-    all_pages = selectors.library_pages_visible_to(user=user)
-    form = LibraryFilterForm(request.GET or None,
-                             facets=selectors.library_facets(pages=all_pages, user=user))
+    form = LibraryFilterForm(request.GET or None, facets=selectors.library_facets(user=user))
     pages = selectors.library_page_list_visible_to(user=user, **form.filters()).select_related(
         "network").prefetch_related("topics")
     page = CappedPaginator(pages, PAGES_PER_PAGE).get_page(request.GET.get("page"))

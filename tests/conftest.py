@@ -6,6 +6,15 @@ from allauth.mfa.models import Authenticator
 from tests.factories import OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_library_counts():
+    """The library's counts are cached for everyone until the library changes; the cache
+    outlives a test's database, so each test starts with the counts uncounted."""
+    from knowledge.selectors import library_facets_changed
+
+    library_facets_changed()
+
+
 @pytest.fixture
 def city(db):
     return OrganisationFactory(slug="bochum", name="Stadt Bochum")
