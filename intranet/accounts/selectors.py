@@ -19,15 +19,19 @@ def person_list_visible_to(
     if not user.is_authenticated:
         return User.objects.none()
     people = User.objects.filter(is_active=True)
-    # Topics and roles are tested with EXISTS, not joined: a join would repeat a person once
-    # per matching topic and force a DISTINCT over the whole table.
+    # Topics and roles are tested with EXISTS or IN, not joined: a join would repeat a person
+    # once per matching topic and force a DISTINCT over the whole table. A word's cities and
+    # topics are subqueries rather than a join, so that the planner can walk the people in
+    # the list's order (the index on name) and stop after a page (make bench, nation:
+    # a common word matched 20,000 of 50,000 people; the join sorted all of them, 60 ms).
     for word in q.split()[:6]:
         people = people.filter(
             Q(name__icontains=word)
             | Q(position__icontains=word)
             | Q(bio__icontains=word)
-            | Q(organisation__name__icontains=word)
-            | Exists(_topic_links().filter(topic__name__icontains=word))
+            | Q(organisation__in=Organisation.objects.filter(name__icontains=word).values("pk"))
+            | Q(pk__in=User.topics.through.objects.filter(
+                topic__name__icontains=word).values("user_id"))
         )
     if organisation:
         people = people.filter(organisation__slug=organisation)

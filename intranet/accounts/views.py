@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from intranet.core.access import PUBLIC, access_rule, not_found
 from intranet.core.downloads import private_image_response
 from intranet.core.forms import copy_service_errors
+from intranet.core.paging import CappedPaginator
 from networks import selectors as network_selectors
 
 from . import selectors, services
@@ -56,7 +57,7 @@ def people_list(request):
         organisation=filters.get("organisation", ""),
         topic=filters.get("topic", ""),
     )
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

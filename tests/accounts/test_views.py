@@ -106,6 +106,25 @@ def test_people_finder_finds_by_topic_name_and_city(client_for, member, city, ot
     assert expert.name in by_city and colleague.name not in by_city
 
 
+def test_people_finder_finds_a_word_in_the_city_name(client_for, member, other_city):
+    essen = UserFactory(name="Erna Ebert", organisation=other_city)
+    found = client_for(member).get(reverse("people"), {"q": "essen"}).context["page"]
+    assert list(found) == [essen]
+
+
+def test_people_finder_counts_up_to_its_cap(client_for, member, city, monkeypatch):
+    from intranet.core.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 2)
+    client = client_for(member)
+    page = client.get(reverse("people")).context["page"]
+    assert page.paginator.count == 1 and not page.paginator.count_is_capped
+    UserFactory.create_batch(2, organisation=city)
+    response = client.get(reverse("people"))
+    assert response.context["page"].paginator.count_is_capped
+    assert "Mehr als 2 Personen" in response.content.decode()
+
+
 def test_people_finder_answers_htmx_with_the_result_fragment(client_for, member):
     response = client_for(member).get(reverse("people"), {"q": "Max"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
