@@ -49,8 +49,10 @@ POSTS_PER_PAGE = 20
 def board_list(request):
     user = request.user
     requested = request.GET.get("network", "")
+    # Looked up before the form checks it (its choices include it); a NUL byte, which
+    # PostgreSQL refuses in a query, names no network.
     network = (workspaces_readable_by(user=user).filter(slug=requested).first()
-               if requested else None)
+               if requested and "\x00" not in requested else None)
     form = BoardFilterForm(
         request.GET or None,
         organisations=account_selectors.organisation_choices_visible_to(user=user),
