@@ -776,6 +776,10 @@ def generate(scale: Scale, *, seed: int = 2026, library: bool = True, events: bo
         # What the search page and the search API find; a site's index holds all of it.
         with _step(timings, "search index"):
             counts["search documents"] = search_backend.rebuild()
+    else:
+        # An empty index: the search pages answer and find nothing, rather than saying that
+        # search is unavailable (no index at all).
+        search_backend.write_changes([], [])
     if result is not None:
         result = ResultPage.objects.get(pk=result.pk)  # as Wagtail reads it (its url)
     return Dataset(scale=scale, member=member, steering=steering, city=city, person=person,
