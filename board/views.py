@@ -20,7 +20,12 @@ from intranet.core.errors import ConflictError
 from intranet.core.forms import copy_service_errors
 from intranet.core.paging import CappedPaginator
 from intranet.notifications.services import notifications_mark_read
-from networks.selectors import networks_member_of, workspaces_readable_by
+from networks.selectors import (
+    chosen_network,
+    network_filter_choices,
+    networks_member_of,
+    workspaces_readable_by,
+)
 
 from . import selectors, services
 from .forms import BERLIN as BERLIN_TZ
@@ -48,16 +53,13 @@ POSTS_PER_PAGE = 20
 @access_rule("login: board_visible_to (post_list_visible_to)")
 def board_list(request):
     user = request.user
-    requested = request.GET.get("network", "")
-    # Looked up before the form checks it (its choices include it); a NUL byte, which
-    # PostgreSQL refuses in a query, names no network.
-    network = (workspaces_readable_by(user=user).filter(slug=requested).first()
-               if requested and "\x00" not in requested else None)
+    # Looked up before the form checks it: its choices include it.
+    network = chosen_network(workspaces_readable_by(user=user), request.GET.get("network", ""))
     form = BoardFilterForm(
         request.GET or None,
         organisations=account_selectors.organisation_choices_visible_to(user=user),
         topics=account_selectors.topic_choices(),
-        networks=_network_choices(user, network),
+        networks=network_filter_choices(user=user, chosen=network),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     if not filters.get("network"):
@@ -73,16 +75,6 @@ def board_list(request):
     partial = request.headers.get("HX-Request")
     return render(request, "board/list_results.html" if partial else "board/list.html",
                   context)
-
-
-def _network_choices(user, chosen) -> list[tuple[str, str]]:
-    """(slug, name) of the person's own networks, and of the chosen one when it is another
-    they may read (a network page links to its posts here). Every readable network would
-    be thousands of options at nation scale, most of the board's page."""
-    choices = list(networks_member_of(user).values_list("slug", "name"))
-    if chosen is not None and chosen.slug not in {slug for slug, _name in choices}:
-        choices = sorted([*choices, (chosen.slug, chosen.name)], key=lambda pair: pair[1])
-    return choices
 
 
 @require_POST

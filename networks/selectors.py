@@ -154,6 +154,24 @@ def network_ids_member_of(*, user) -> QuerySet:
         pk__in=_member_grants(user)).values_list("pk", flat=True)
 
 
+def chosen_network(networks: QuerySet[Network], slug: str) -> Network | None:
+    """The network of ``slug`` among ``networks``, as a filter names it in a request's
+    query; a NUL byte, which PostgreSQL refuses in a query, names none."""
+    if not slug or "\x00" in slug:
+        return None
+    return networks.filter(slug=slug).first()
+
+
+def network_filter_choices(*, user, chosen: Network | None = None) -> list[tuple[str, str]]:
+    """(slug, name) of a network filter: the person's own networks, and the chosen one when
+    it is another (a network's page and the search's facets link to it). Every network the
+    person may see would be thousands of options at nation scale, most of the page."""
+    choices = list(networks_member_of(user).values_list("slug", "name"))
+    if chosen is not None and chosen.slug not in {slug for slug, _name in choices}:
+        choices = sorted([*choices, (chosen.slug, chosen.name)], key=lambda pair: pair[1])
+    return choices
+
+
 def workspaces_readable_by(*, user) -> QuerySet[Network]:
     return network_list_visible_to(user=user).filter(
         Q(visibility=Visibility.OPEN) | Q(pk__in=_member_grants(user)))

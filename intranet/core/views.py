@@ -94,11 +94,12 @@ SEARCH_TYPE_LABELS = {"post": gettext_lazy("Post"), "network": gettext_lazy("Net
 @access_rule("login: search_visible_to (audience filter, then each hit's own selector)")
 def search(request):
     user = request.user
+    network = network_selectors.chosen_network(
+        network_selectors.network_list_visible_to(user=user), request.GET.get("network", ""))
     form = SearchForm(
         request.GET or None, topics=account_selectors.topic_choices(),
         organisations=account_selectors.organisation_choices_visible_to(user=user),
-        networks=network_selectors.network_list_visible_to(user=user).order_by(
-            "name").values_list("slug", "name"))
+        networks=network_selectors.network_filter_choices(user=user, chosen=network))
     data = form.cleaned_data if form.is_valid() else {}
     q, kind = data.get("q", ""), data.get("type", "")
     unavailable = False

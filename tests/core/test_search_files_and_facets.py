@@ -185,6 +185,29 @@ def test_a_chosen_facet_is_marked_and_its_link_widens_again(client_for, outsider
     assert [value["count"] for value in kinds.values()] == [2]
 
 
+def test_the_network_filter_offers_my_networks_and_a_chosen_one(client_for, coordinator,
+                                                                outsider, member, secret):
+    with_open = network_found(founder=coordinator, name="Offene Runde", mandate="Offen",
+                              visibility=Visibility.OPEN)
+    post_create(author=coordinator, title="Zisterne der Runde", body="Regenwasser",
+                category="offer", audience="network", network=with_open)
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+    def offered(client, **query):
+        response = _search(client, "Zisterne", **query)
+        return response, [slug for slug, _name in response.context["form"]
+                          .fields["network"].choices if slug]
+
+    _response, mine = offered(client_for(member))
+    assert mine == [secret.slug]  # the open network is not the member's own
+    chosen, offered_then = offered(client_for(outsider), network=with_open.slug)
+    assert offered_then == [with_open.slug]
+    assert [hit.title for hit in chosen.context["page"]] == ["Zisterne der Runde"]
+    # A confidential network the person is not in is neither offered nor chosen.
+    _response, refused = offered(client_for(outsider), network=secret.slug)
+    assert refused == []
+
+
 def test_the_facet_column_costs_a_fixed_number_of_queries(
         client_for, coordinator, outsider, django_assert_max_num_queries,
         django_capture_on_commit_callbacks):
