@@ -63,9 +63,8 @@ class BoardFilterForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=LightSelect)
     city = forms.ChoiceField(label=_("City or organisation"), required=False,
                              widget=LightSelect)
-    network = forms.ChoiceField(label=_("Network"), required=False, widget=LightSelect,
-                                help_text=_("Your networks. Every network's page links to "
-                                            "its posts."))
+    # The person's own networks (and the chosen one): board/views.py.
+    network = forms.ChoiceField(label=_("Network"), required=False, widget=LightSelect)
     unread = forms.BooleanField(label=_("Only unread"), required=False)
 
     def __init__(self, *args, organisations, topics, networks, **kwargs):
