@@ -54,8 +54,6 @@ WRITER_OPTIONS = {"compound": False}
 # Searched beside the document field (search_analysis.title_field).
 TITLE_FIELD = "title"
 REBUILD_CHUNK = 2000  # rows read from the database at a time
-# The rebuild writes in a child process when the machine has a second core (write_all).
-REBUILD_IN_CHILD = True
 # Segments the index may have before a commit merges the small ones (see _merge_when_many).
 MAX_SEGMENTS = 8
 # Seconds a drain waits for Whoosh's own write lock when a writer outside the flock of
@@ -489,7 +487,9 @@ def _writer_for(schema, location):
     """The rebuild's writer: in a child process when there is a second core to run it
     (and the platform forks), else in this one. Cancelled when the rebuild fails."""
     writer = None
-    if REBUILD_IN_CHILD and (os.cpu_count() or 1) > 1:
+    if (os.cpu_count() or 1) > 1:
+        # A process that may not fork (out of processes; a daemonic pool process, where
+        # multiprocessing asserts) writes here instead.
         with suppress(OSError, ValueError, AssertionError):
             writer = _ChildWriter(schema, location)
     writer = writer or _WriterHere(schema, location)

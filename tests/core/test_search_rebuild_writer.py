@@ -54,7 +54,7 @@ def test_the_child_writes_the_documents_the_writer_here_writes(posts, tmp_path, 
     monkeypatch.setattr(search_backend._ChildWriter, "__init__", counting_start)
     monkeypatch.setattr(search_backend.os, "cpu_count", lambda: 2)
     in_child = _rebuild_into(tmp_path, "child")
-    monkeypatch.setattr(search_backend, "REBUILD_IN_CHILD", False)
+    monkeypatch.setattr(search_backend.os, "cpu_count", lambda: 1)
     here = _rebuild_into(tmp_path, "here")
 
     assert forked == [True]

@@ -32,22 +32,7 @@ export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
 export LOAD_PLAN=$LOGS/plan.json LOAD_SAMPLES=$LOGS/samples.json
 export PYTHONDONTWRITEBYTECODE=1
 
-pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for _ in $(seq 20); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.5
-  done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-set -m  # each background process gets its own process group: one signal stops all its children
+source tests/processes.sh  # after the cd above: from the project root
 
 say "services"
 pg_isready -q -d "$PG_URL" || { echo "PostgreSQL at $PG_URL does not answer"; exit 1; }

@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.perf.results import machine
+
 WORKER_COUNTS = (2, 4)
 WRK_THREADS = 2
 TARGET_SHARE_OF_REFERENCE = 1 / 3
@@ -563,16 +565,6 @@ def _database() -> str:
     return f"PostgreSQL {version} ({connection.settings_dict['NAME']} on 127.0.0.1)"
 
 
-def _machine() -> str:
-    memory = ""
-    try:
-        total_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
-        memory = f", {total_kb / 1024 / 1024:.1f} GB memory"
-    except (OSError, TypeError):
-        pass
-    return f"{os.cpu_count()} CPUs{memory}, {platform.platform()}"
-
-
 def planned_pages(plan: dict) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(label, URL, persona) of every page of the bench's PAGES, formatted with the plan's
     values; and the pages whose URL needs a value the plan does not have."""
@@ -615,7 +607,7 @@ def main(argv: list[str]) -> int:
     for line in missing:
         print(f"ERROR {line}", flush=True)
 
-    environment = {"machine": _machine(), "load_before": load_average(),
+    environment = {"machine": machine(), "load_before": load_average(),
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "software": _software(),
                    "database": _database(),

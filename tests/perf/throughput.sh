@@ -39,30 +39,7 @@ export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0
 export PYTHONDONTWRITEBYTECODE=1
 PLAN=$RUN_DIR/plan.json
 
-pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for _ in $(seq 60); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.5
-  done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-set -m  # each background step gets its own process group: one signal stops all it started
-
-# A step in the background, waited for, so that Ctrl-C or a TERM reaches the trap at once
-# (bash runs a trap only after a foreground command ends).
-step() {
-  "$@" &
-  pids+=($!)
-  wait "$!"
-}
+source tests/processes.sh  # after the cd above: from the project root
 
 say "services"
 pg_isready -q -d "$PG_URL" || { echo "PostgreSQL at $PG_URL does not answer"; exit 1; }
