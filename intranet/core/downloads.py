@@ -41,6 +41,7 @@ def private_image_response(storage, name: str, *, content_type: str) -> HttpResp
 
 
 def is_handed_to_nginx(response) -> bool:
+    """Whether nginx sends the file after this answer (its body is empty)."""
     return response.has_header("X-Accel-Redirect")
 
 

@@ -16,6 +16,8 @@ from csp.constants import HEADER, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import FileResponse
 
+from intranet.core.downloads import is_handed_to_nginx
+
 ADMIN_PATH_PREFIXES = ("/cms/", "/django-admin/")
 
 FILE_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'"
@@ -38,7 +40,7 @@ ADMIN_DIRECTIVES = {
 
 def is_file_response(response) -> bool:
     # An X-Accel-Redirect answer is a file too: nginx sends the bytes after it.
-    return isinstance(response, FileResponse) or response.has_header("X-Accel-Redirect")
+    return isinstance(response, FileResponse) or is_handed_to_nginx(response)
 
 
 class SecurityPolicyMiddleware(CSPMiddleware):
