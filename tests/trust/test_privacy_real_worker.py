@@ -2,6 +2,7 @@
 PostgreSQL (``make test-services``)."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -52,10 +53,19 @@ def test_the_worker_builds_the_export_and_tells_the_person(client_for, member, r
     assert response.status_code == 302
     told = _wait_for(lambda: Notification.objects.filter(
         recipient=member, event_key__startswith="data-export:").exists(), worker)
+    # The task tells the person before it returns; the worker logs its result after.
+    returned = _wait_for(lambda: _export_result_logged(log_path), worker)
     log = log_path.read_text(errors="replace")
     assert told, f"no notification; the worker's log:\n{log[-4000:]}"
-    assert "intranet.accounts.tasks.build_data_export" in log
-    assert "private/data-exports/" in log  # the task returned the archive's storage path
+    assert returned, f"the task's result is not in the worker's log:\n{log[-4000:]}"
+    # The task returned the archive's storage path.
+    assert re.search(r"build_data_export\[[^]]+\] succeeded in [\d.]+s: '[^']*private/data-exports/",
+                     log), log[-4000:]
+
+
+def _export_result_logged(log_path) -> bool:
+    log = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return re.search(r"build_data_export\[[^]]+\] succeeded", log) is not None
 
 
 def test_the_worker_applies_the_retention_periods(member, real_worker):
