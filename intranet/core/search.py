@@ -141,7 +141,7 @@ def audiences_of(user) -> list[str]:
 
 def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = False,
                       topic: str = "", organisation: str = "", network: str = "",
-                      year: int | None = None) -> list[Hit]:
+                      year: int | None = None) -> "SearchHits":
     """Hits for ``q`` the person may see, best first (or newest first). The index's own
     audience filter narrows the hits; each is then checked again through the selector of
     its kind, so a stale index (someone just removed from a network) shows nothing more."""
@@ -151,9 +151,10 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
 
     words = q.strip()
     if not words:
-        return []
+        return SearchHits(user, [])
     query = SearchQuerySet().auto_query(words).filter(audience__in=audiences_of(user))
-    query = query.filter(type__in=KINDS.get(type, TYPES))
+    if type in KINDS:  # every document is of one of TYPES: no kind chosen needs no filter
+        query = query.filter(type__in=KINDS[type])
     for field, value in (("topics", topic), ("organisation", organisation),
                          ("network", network)):
         if value:
@@ -167,8 +168,54 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
         found = hit_keys(query, MAX_HITS)
     except Exception as error:  # whoosh raises many kinds: a missing, locked or broken index
         raise SearchUnavailable from error
-    visible = _recheck(user, found)
-    return [visible[key] for key in found if key in visible]
+    visible = _recheck_light(user, found)
+    return SearchHits(user, [visible[key] for key in found if key in visible])
+
+
+@dataclass(frozen=True)
+class Found:
+    """A re-checked hit with what its counts and facets need: no title, text or address."""
+    type: str
+    pk: int
+    date: object = None
+    organisation: tuple[str, str] | None = None  # (slug, name) of the city it belongs to
+    network_id: int | None = None  # a network file's network
+
+    @property
+    def kind(self) -> str:
+        return KIND_OF_TYPE[self.type]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.type, self.pk)
+
+
+ITERATE_BY = 100  # hits loaded whole at a time by a loop over all of them
+
+
+class SearchHits:
+    """The hits of one search a person may see, in order. All of them are counted and
+    faceted (``found``); only the slice a page shows is loaded whole, with the text its
+    snippets come from, and checked through the selectors once more as it is."""
+
+    def __init__(self, user, found: list[Found]):
+        self._user = user
+        self.found = found
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return hits_for(user=self._user, found=[hit.key for hit in self.found[index]])
+        whole = hits_for(user=self._user, found=[self.found[index].key])
+        if not whole:  # no longer to be seen since it was counted
+            raise IndexError(index)
+        return whole[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.found), ITERATE_BY):
+            yield from self[start:start + ITERATE_BY]
 
 
 def similar_visible_to(*, user, text: str, type: str, exclude_pk: int,
@@ -205,7 +252,7 @@ def similar_keys(*, user, text: str, type: str, exclude_pk: int,
 
 
 def hits_for(*, user, found: list[tuple[str, int]]) -> list[Hit]:
-    """The hits of these ``(type, pk)`` keys that the person may see, in their order."""
+    """The hits of these ``(type, pk)`` keys that the person may see, in their order, whole."""
     visible = _recheck(user, found)
     return [visible[key] for key in found if key in visible]
 
@@ -219,46 +266,116 @@ def _file_texts():
     return Prefetch("attachments", queryset=Attachment.objects.only("post_id", "text"))
 
 
-def _recheck(user, found) -> dict:
+def _visible(user, hit_type: str):
+    """The selector of what the person may see of an indexed type (DESIGN §3); asked only
+    for the types a search found, as some read the person's networks first."""
     from board.selectors import post_list_visible_to
     from intranet.accounts.selectors import person_list_visible_to
     from intranet.events.selectors import event_list_visible_to
     from knowledge.selectors import documents_visible_to, library_pages_visible_to
     from networks.selectors import network_documents_visible_to, network_list_visible_to
 
-    wanted = {kind: [pk for hit_type, pk in found if hit_type == kind] for kind in TYPES}
+    return {"post": post_list_visible_to, "network": network_list_visible_to,
+            "person": person_list_visible_to, "result": library_pages_visible_to,
+            "document": documents_visible_to, "network_document": network_documents_visible_to,
+            "event": event_list_visible_to}[hit_type](user=user)
+
+
+def _wanted(found) -> dict[str, list[int]]:
+    wanted = {}
+    for hit_type, pk in found:
+        wanted.setdefault(hit_type, []).append(pk)
+    return wanted
+
+
+# What a type's facets read, by field: the date its year counts (the index's ``created``),
+# the city it belongs to, the network of a network's file.
+LIGHT_FIELDS = {"post": ("created_at", "author_organisation", None),
+                "network": ("founded_at", None, None),
+                "person": (None, "organisation", None),
+                "result": ("publication_date", None, None),
+                "document": ("created_at", None, None),
+                "network_document": ("updated_at", None, "network_id"),
+                "event": ("start", "host_organisation", None)}
+
+
+def _recheck_light(user, found) -> dict:
+    """The ``Found`` of each of these keys the person may see: a query of a few columns
+    per type, however long the texts behind them."""
     visible = {}
-    for post in post_list_visible_to(user=user).filter(pk__in=wanted["post"]).select_related(
-            "author_organisation").prefetch_related(_file_texts()):
-        files = " ".join(attachment.text[:20_000] for attachment in post.attachments.all())
-        visible[("post", post.pk)] = Hit("post", post, post.title, post.get_absolute_url(),
-                                         post.created_at, f"{post.title}. {post.body} {files}")
-    for network in network_list_visible_to(user=user).filter(pk__in=wanted["network"]):
-        visible[("network", network.pk)] = Hit(
-            "network", network, network.name, network.get_absolute_url(), network.founded_at,
-            f"{network.mandate} {network.goals}")
-    for person in person_list_visible_to(user=user).filter(pk__in=wanted["person"]):
-        visible[("person", person.pk)] = Hit(
-            "person", person, person.name, person.get_absolute_url(), None, _profile_text(person))
-    for page in library_pages_visible_to(user=user).filter(pk__in=wanted["result"]):
-        visible[("result", page.pk)] = Hit(
-            "result", page, page.title, page.url, page.publication_date,
-            f"{page.summary}")
-    for document in documents_visible_to(user=user).filter(pk__in=wanted["document"]):
-        visible[("document", document.pk)] = Hit(
-            "document", document, document.title, document.url, document.created_at,
-            document.text[:20_000] or document.title)
-    for document in network_documents_visible_to(user=user).filter(
-            pk__in=wanted["network_document"]):
-        visible[("network_document", document.pk)] = Hit(
-            "network_document", document, document.title, document.get_absolute_url(),
-            document.updated_at, document.newest_text or document.title)
-    for event in event_list_visible_to(user=user).filter(pk__in=wanted["event"]).select_related(
-            "host_organisation"):
-        visible[("event", event.pk)] = Hit(
-            "event", event, event.title, event.get_absolute_url(), event.start,
-            f"{event.description} {event.location}")
+    for hit_type, pks in _wanted(found).items():
+        date, organisation, network = LIGHT_FIELDS[hit_type]
+        city = (f"{organisation}__slug", f"{organisation}__name") if organisation else ()
+        fields = [name for name in ("pk", date, *city, network) if name]
+        for row in _visible(user, hit_type).filter(pk__in=pks).values(*fields):
+            visible[(hit_type, row["pk"])] = Found(
+                hit_type, row["pk"], date=row[date] if date else None,
+                organisation=(row[city[0]], row[city[1]]) if city and row[city[0]] else None,
+                network_id=row[network] if network else None)
     return visible
+
+
+def _date_of(hit_type: str, obj):
+    """The date a hit shows: the one its year facet counts (LIGHT_FIELDS)."""
+    field = LIGHT_FIELDS[hit_type][0]
+    return getattr(obj, field) if field else None
+
+
+def _recheck(user, found) -> dict:
+    """The whole ``Hit`` of each of these keys the person may see."""
+    visible = {}
+    for hit_type, pks in _wanted(found).items():
+        for hit in WHOLE_HITS[hit_type](_visible(user, hit_type).filter(pk__in=pks)):
+            visible[(hit_type, hit.obj.pk)] = hit
+    return visible
+
+
+def _whole_posts(posts):
+    for post in posts.select_related("author_organisation").prefetch_related(_file_texts()):
+        files = " ".join(attachment.text[:20_000] for attachment in post.attachments.all())
+        yield Hit("post", post, post.title, post.get_absolute_url(), _date_of("post", post),
+                  f"{post.title}. {post.body} {files}")
+
+
+def _whole_networks(networks):
+    for network in networks:
+        yield Hit("network", network, network.name, network.get_absolute_url(),
+                  _date_of("network", network), f"{network.mandate} {network.goals}")
+
+
+def _whole_people(people):
+    for person in people:  # the selector brings each one's city and topics along
+        yield Hit("person", person, person.name, person.get_absolute_url(),
+                  _date_of("person", person), _profile_text(person))
+
+
+def _whole_results(pages):
+    for page in pages:
+        yield Hit("result", page, page.title, page.url, _date_of("result", page),
+                  page.summary)
+
+
+def _whole_documents(documents):
+    for document in documents:
+        yield Hit("document", document, document.title, document.url,
+                  _date_of("document", document), document.text[:20_000] or document.title)
+
+
+def _whole_network_documents(documents):
+    for document in documents:
+        yield Hit("network_document", document, document.title, document.get_absolute_url(),
+                  _date_of("network_document", document), document.newest_text or document.title)
+
+
+def _whole_events(events):
+    for event in events.select_related("host_organisation"):
+        yield Hit("event", event, event.title, event.get_absolute_url(), _date_of("event", event),
+                  f"{event.description} {event.location}")
+
+
+WHOLE_HITS = {"post": _whole_posts, "network": _whole_networks, "person": _whole_people,
+              "result": _whole_results, "document": _whole_documents,
+              "network_document": _whole_network_documents, "event": _whole_events}
 
 
 def _profile_text(person) -> str:

@@ -20,7 +20,8 @@ class FacetValue:
 
 
 def facets_of(hits) -> dict[str, list[FacetValue]]:
-    """``{"topic": [...], "city": [...], "year": [...]}``, most frequent first."""
+    """``{"topic": [...], "city": [...], "year": [...]}``, most frequent first, of the
+    re-checked hits (``search.Found``)."""
     return {"topic": _most_common(_topics_by_hit(hits), hits),
             "city": _most_common(_cities_by_hit(hits), hits),
             "year": _years(hits)}
@@ -29,7 +30,7 @@ def facets_of(hits) -> dict[str, list[FacetValue]]:
 def _most_common(values_by_hit: dict, hits) -> list[FacetValue]:
     counts, labels = Counter(), {}
     for hit in hits:
-        for value, label in values_by_hit.get((hit.type, hit.obj.pk), ()):
+        for value, label in values_by_hit.get(hit.key, ()):
             counts[value] += 1
             labels[value] = label
     ranked = sorted(counts.items(), key=lambda item: (-item[1], labels[item[0]]))
@@ -43,7 +44,7 @@ def _years(hits) -> list[FacetValue]:
 
 
 def _pks(hits, type_: str) -> list[int]:
-    return [hit.obj.pk for hit in hits if hit.type == type_]
+    return [hit.pk for hit in hits if hit.type == type_]
 
 
 def _m2m_values(model, field_name: str, pks, *, through_path: str = ""):
@@ -75,7 +76,7 @@ def _topics_by_hit(hits) -> dict:
     files_of = defaultdict(list)
     for hit in hits:
         if hit.type == "network_document":
-            files_of[hit.obj.network_id].append(hit.obj.pk)
+            files_of[hit.network_id].append(hit.pk)
     networks = set(_pks(hits, "network"))
     for pk, slug, name in _m2m_values(Network, "topics", networks | set(files_of)):
         if pk in networks:
@@ -90,11 +91,8 @@ def _cities_by_hit(hits) -> dict:
 
     found = defaultdict(set)
     for hit in hits:
-        organisation = (hit.obj.author_organisation if hit.type == "post"
-                        else hit.obj.organisation if hit.type == "person"
-                        else hit.obj.host_organisation if hit.type == "event" else None)
-        if organisation is not None:
-            found[(hit.type, hit.obj.pk)].add((organisation.slug, organisation.name))
+        if hit.organisation is not None:
+            found[hit.key].add(hit.organisation)
     for pk, slug, name in _m2m_values(LibraryPage, "cities", _pks(hits, "result")):
         found[("result", pk)].add((slug, name))
     for pk, slug, name in _m2m_values(LibraryPage, "cities", _pks(hits, "document"),

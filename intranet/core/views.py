@@ -128,8 +128,8 @@ def _facet_links(query, hits) -> list[tuple[str, str, list[dict]]]:
     """(form field, heading, [{label, count, url, active}]) for the facet column: each
     entry narrows the search to its value; the chosen one widens it again."""
     kinds = [FacetValue(kind, SEARCH_TYPE_LABELS[kind], count)
-             for kind, count in Counter(hit.kind for hit in hits).most_common()]
-    facets = facets_of(hits)
+             for kind, count in Counter(hit.kind for hit in hits.found).most_common()]
+    facets = facets_of(hits.found)
     groups = [("type", _("Kind"), kinds), ("topic", _("Topic"), facets["topic"]),
               ("city", _("City or organisation"), facets["city"]),
               ("year", _("Year"), facets["year"])]

@@ -209,7 +209,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _search(who: str, q: str, **filters):
     user = User.objects.get(email=f"{who}@{DEMO_DOMAIN}")
-    return search_visible_to(user=user, q=q, **filters)
+    return list(search_visible_to(user=user, q=q, **filters))
 
 
 def _key(hit) -> tuple[str, str]:
