@@ -15,6 +15,15 @@ def _fresh_library_counts():
     library_facets_changed()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_steering_sections():
+    """The dashboard's sections are cached per person for a minute; a test's people and
+    figures are new, its keys may not be."""
+    from intranet.steering.views import dashboard_sections_changed
+
+    dashboard_sections_changed()
+
+
 @pytest.fixture
 def city(db):
     return OrganisationFactory(slug="bochum", name="Stadt Bochum")

@@ -47,7 +47,7 @@ from networks.models import (
 )
 from networks.selectors import network_ids_member_of
 
-from .models import DailyFigure
+from .models import CityFigures, DailyFigure, NetworkFigures
 
 ACTIVE_PEOPLE_DAYS = 90
 ATTENDED_DAYS = 365
@@ -197,7 +197,6 @@ class Dashboard:
     lifecycle: list[dict]
     activity: list[dict]
     activity_as_of: datetime.datetime | None
-    counted_at: datetime.datetime | None = None  # when the figures were last counted
 
 
 @dataclass
@@ -603,11 +602,19 @@ def _page(queryset: QuerySet, number, *, total: int, rows) -> Page:
     return page
 
 
+def figures_counted_at() -> datetime.datetime | None:
+    """When the figures were last counted, None before the first count: what the dashboard
+    says of its figures and what its cached sections are kept by (two small aggregates)."""
+    moments = [NetworkFigures.objects.aggregate(at=Max("counted_at"))["at"],
+               CityFigures.objects.aggregate(at=Max("counted_at"))["at"]]
+    return max((moment for moment in moments if moment), default=None)
+
+
 def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None,
                   networks_page=1, cities_page=1) -> Dashboard:
     """The steering page, for someone ``can_view_steering`` lets in: the figures as last
-    counted (``counted_at``), each table a page at a time and each attention list its first
-    rows, so it costs the same for five networks and for five thousand."""
+    counted (when: ``figures_counted_at``), each table a page at a time and each attention
+    list its first rows, so it costs the same for five networks and for five thousand."""
     now = now or timezone.now()
     visible_ids = set(network_ids_member_of(user=user))
     networks, cities = networks_as_counted(), cities_as_counted()
@@ -617,10 +624,10 @@ def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None
                                   Q(steering_figures__networks=0))
     network_totals = networks.aggregate(
         all=Count("pk"), open=Count("pk", filter=OPEN), quiet=Count("pk", filter=quiet),
-        leaderless=Count("pk", filter=leaderless), counted_at=Max("steering_figures__counted_at"))
+        leaderless=Count("pk", filter=leaderless))
     city_totals = cities.aggregate(
         all=Count("pk"), no_coordinator=Count("pk", filter=no_coordinator),
-        no_network=Count("pk", filter=no_network), counted_at=Max("steering_figures__counted_at"))
+        no_network=Count("pk", filter=no_network))
 
     def rows_of(queryset):
         return network_rows_of(queryset, visible_ids=visible_ids, now=now)
@@ -650,10 +657,7 @@ def dashboard_for(*, user, quiet_days: int, now: datetime.datetime | None = None
         matrix=build_matrix(networks=networks, cities=cities, visible_ids=visible_ids, now=now,
                             total_networks=network_totals["open"],
                             total_cities=city_totals["all"]),
-        lifecycle=lifecycle_rows(), activity=activity, activity_as_of=as_of,
-        counted_at=max((moment for moment in (network_totals["counted_at"],
-                                              city_totals["counted_at"]) if moment),
-                       default=None))
+        lifecycle=lifecycle_rows(), activity=activity, activity_as_of=as_of)
 
 
 def tables_for(*, user, quiet_days: int, now: datetime.datetime | None = None) -> Tables:

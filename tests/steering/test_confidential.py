@@ -67,6 +67,17 @@ def test_a_member_of_the_confidential_network_in_steering_sees_its_name(
     assert row.named and CANARY in row.label
 
 
+def test_the_cached_sections_of_a_member_never_reach_another_person(region, member, steering,
+                                                                   client_for):
+    """The sections are cached per person: the member's, naming the confidential network,
+    are not what the steering colleague outside it is shown a moment later."""
+    member.role_assignments.create(role="steering")
+    assert CANARY in client_for(member).get(reverse("steering:dashboard")).content.decode()
+    for _visit in range(2):
+        page = client_for(steering).get(reverse("steering:dashboard")).content.decode()
+        assert CANARY not in page and f"Nr. {region['secret'].pk}" in page
+
+
 def test_a_published_result_of_a_confidential_network_counts_without_its_network_name(
         region, lead, client_for, steering):
     from knowledge.services import result_start

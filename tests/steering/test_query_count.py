@@ -51,8 +51,12 @@ def _queries(client) -> int:
 # and of the cities; the first rows of the four attention lists and the overdue decisions of
 # the department-heads meeting; stored daily figures per month; the page of the network
 # table and of the city table; the heat map's networks, cities and cells; founded,
-# dissolved and continued per year; the header's unread notifications
-DASHBOARD_QUERIES = 21
+# dissolved and continued per year; the header's unread notifications; when the figures
+# were counted (two aggregates: the page says so, and its cached sections are kept by it)
+DASHBOARD_QUERIES = 23
+# Within the minute the sections are cached: session, user, roles, when the figures were
+# counted, the header's unread notifications.
+DASHBOARD_QUERIES_CACHED = 6
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -73,6 +77,35 @@ def test_dashboard_query_count_is_flat_from_5_to_500_networks(client_for, steeri
     _networks(500, lead, member)
     many = _queries(client)
     assert few == many == DASHBOARD_QUERIES
+
+
+def test_a_second_visit_within_the_minute_reads_the_sections_from_the_cache(
+        client_for, steering, lead, member, django_assert_num_queries):
+    _networks(20, lead, member)
+    client = client_for(steering)
+    first = client.get(reverse("steering:dashboard")).content.decode()
+    with django_assert_num_queries(DASHBOARD_QUERIES_CACHED):
+        again = client.get(reverse("steering:dashboard")).content.decode()
+    assert _sections(again) == _sections(first) and "Netz 19" in again
+    # Another page of the table, other days: sections of their own.
+    other = client.get(reverse("steering:dashboard"), {"quiet_days": "7"})
+    assert 'value="7"' in other.content.decode()
+
+
+def test_counting_again_shows_the_new_figures_at_once(client_for, steering, lead, member):
+    _networks(2, lead, member)
+    client = client_for(steering)
+    client.get(reverse("steering:dashboard"))
+    Network.objects.filter(slug="netz-1").update(name="Umbenannt")  # an open one
+    assert "Umbenannt" not in client.get(reverse("steering:dashboard")).content.decode()
+    steering_figures_count()
+    assert "Umbenannt" in client.get(reverse("steering:dashboard")).content.decode()
+
+
+def _sections(page: str) -> str:
+    """The cached sections, from the first to the end of the main content (the page around
+    them holds what differs between any two responses: the CSRF token, the CSP nonce)."""
+    return page[page.index('<section class="steering-section"'):page.index("</main>")]
 
 
 def test_csv_export_runs_the_same_queries_for_5_and_500_networks(client_for, steering, lead,
