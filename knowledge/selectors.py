@@ -1,6 +1,7 @@
 """Every read of the library that depends on the viewer (DESIGN §3.8): published pages are
 read by everyone signed in; drafts exist only in the editor, for the shelf's editors."""
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -70,6 +71,21 @@ def library_facets(*, user) -> dict:
             "network": [(slug, name, count)
                         for pk, slug, name, count, secret in counted["network"]
                         if not secret or pk in visible]}
+
+
+def library_page_count(*, user, cap: int, **filters) -> int:
+    """How many published pages these filters find, at most ``cap + 1``: the same for
+    everyone signed in (a network's for those who may see it), so counted once and kept like
+    the counts per filter. Unordered: the newest-first order made PostgreSQL sort every
+    match (nation, a topic and a type: 30 ms ordered, 19 ms not)."""
+    if not _signed_in(user):  # reads nothing: not to be kept as everyone's count
+        return 0
+    viewer = user.pk if filters.get("network") else "everyone"
+    chosen = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
+    return cache.get_or_set(
+        f"{_facets_key()}:count:{viewer}:{cap}:{chosen}",
+        lambda: library_page_list_visible_to(user=user, **filters).order_by().values(
+            "pk")[:cap + 1].count(), FACETS_SECONDS)
 
 
 def library_facets_changed() -> None:

@@ -27,7 +27,8 @@ def library_index(request, index_page):
     form = LibraryFilterForm(request.GET or None, facets=selectors.library_facets(user=user))
     pages = selectors.library_page_list_visible_to(user=user, **form.filters()).select_related(
         "network").prefetch_related("topics")
-    page = CappedPaginator(pages, PAGES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(pages, PAGES_PER_PAGE, counted=lambda cap: selectors.library_page_count(
+        user=user, cap=cap, **form.filters())).get_page(request.GET.get("page"))
     _name_networks(user, page)
     query = request.GET.copy()
     query.pop("page", None)

@@ -50,8 +50,14 @@ class CappedPaginator(Paginator):
 
     CAP = 1_000
 
+    def __init__(self, object_list, per_page, *, counted=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._counted = counted  # a function of the cap that knows the count (a cache)
+
     @cached_property
     def count(self) -> int:
+        if self._counted is not None:
+            return self._counted(self.CAP)
         if hasattr(self.object_list, "capped_count"):
             return self.object_list.capped_count(self.CAP)
         # Keys only, in the list's own order: the planner then walks the index the page
