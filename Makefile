@@ -7,6 +7,11 @@ STAMP  := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS  ?= redis://127.0.0.1:6379/0
 HOST   ?= 127.0.0.1:8000
+# The suites run on every core (pytest-xdist). Each process has its own test database,
+# index, media folder and Redis databases (intranet/settings/test.py). Tests are handed out
+# one by one in pytest-django's order, so that on each process the tests that empty the
+# database (transaction=True) run after those that need what the migrations put there.
+PARALLEL ?= -n auto --maxprocesses 8
 
 .PHONY: run test venv migrate demo worker lint check test-services drill e2e bench screenshots messages clean
 
@@ -41,12 +46,12 @@ run: demo
 
 ## make test: the whole suite on the embedded default (SQLite, Whoosh, eager Celery).
 test: venv
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider $(PARALLEL)
 
 ## The same suite against PostgreSQL and Redis, plus the tests that need a real worker.
 test-services: venv
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) CELERY_BROKER_URL=$(REDIS) \
-	  $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not perf"
+	  $(PY) -m pytest -q -p no:cacheprovider $(PARALLEL) -m "not e2e and not perf"
 
 ## The backup/restore drill against PostgreSQL: backup, destroy, restore, check (prints times).
 drill: venv

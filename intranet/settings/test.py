@@ -1,10 +1,26 @@
 """Tests: the embedded default unless DATABASE_URL / REDIS_URL point at real services."""
 
 import os
+import re
 import tempfile
 
-from .base import *  # noqa: F403
-from .base import DATABASES, haystack_connections
+
+def _own_redis_database(url: str, worker: str) -> str:
+    """The same Redis server, another database: with pytest-xdist every worker process
+    gets its own cache and broker (a cache.clear() in one would empty the others')."""
+    number = 2 + int(re.sub(r"\D", "", worker) or 0)  # gw0 → 2; make caps the workers at 8
+    return re.sub(r"(/\d+)?$", f"/{number}", url.rstrip("/"), count=1)
+
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        if os.environ.get(_name, "").startswith("redis://"):
+            # In the environment, so that the workers and servers the tests start share it.
+            os.environ[_name] = _own_redis_database(os.environ[_name],
+                                                    os.environ["PYTEST_XDIST_WORKER"])
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, haystack_connections  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -59,8 +59,8 @@ def test_the_worker_builds_the_export_and_tells_the_person(client_for, member, r
     assert told, f"no notification; the worker's log:\n{log[-4000:]}"
     assert returned, f"the task's result is not in the worker's log:\n{log[-4000:]}"
     # The task returned the archive's storage path.
-    assert re.search(r"build_data_export\[[^]]+\] succeeded in [\d.]+s: '[^']*private/data-exports/",
-                     log), log[-4000:]
+    returned_path = r"build_data_export\[[^]]+\] succeeded in [\d.]+s: '[^']*private/data-exports/"
+    assert re.search(returned_path, log), log[-4000:]
 
 
 def _export_result_logged(log_path) -> bool:
