@@ -152,7 +152,7 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     words = q.strip()
     if not words:
         return SearchHits(user, [])
-    query = SearchQuerySet().auto_query(words).filter(audience__in=audiences_of(user))
+    query = SearchQuerySet().auto_query(words)
     if type in KINDS:  # every document is of one of TYPES: no kind chosen needs no filter
         query = query.filter(type__in=KINDS[type])
     for field, value in (("topics", topic), ("organisation", organisation),
@@ -165,7 +165,7 @@ def search_visible_to(*, user, q: str, type: str = "", newest_first: bool = Fals
     if newest_first:
         query = query.order_by("-created")
     try:
-        found = hit_keys(query, MAX_HITS)
+        found = hit_keys(query, MAX_HITS, audiences=audiences_of(user))
     except Exception as error:  # whoosh raises many kinds: a missing, locked or broken index
         raise SearchUnavailable from error
     visible = _recheck_light(user, found)
@@ -242,10 +242,9 @@ def similar_keys(*, user, text: str, type: str, exclude_pk: int,
     any_word = SQ(content=Clean(words[0]))
     for word in words[1:MAX_SIMILAR_WORDS]:
         any_word |= SQ(content=Clean(word))
-    query = SearchQuerySet().filter(any_word).filter(type=type,
-                                                     audience__in=audiences_of(user))
+    query = SearchQuerySet().filter(any_word).filter(type=type)
     try:
-        found = hit_keys(query, limit + 1)
+        found = hit_keys(query, limit + 1, audiences=audiences_of(user))
     except Exception as error:  # the same kinds of failure as a search
         raise SearchUnavailable from error
     return [key for key in found if key[1] != exclude_pk][:limit]

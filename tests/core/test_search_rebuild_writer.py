@@ -109,7 +109,7 @@ def test_a_failing_read_ends_the_child_and_keeps_the_live_index(posts, member, m
         start(self, *args)
         children.append(self.process)
 
-    def failing_chunks(backend, unified_index):
+    def failing_chunks(backend, unified_index, narrowed=None):
         yield []
         raise RuntimeError("database gone")
 
