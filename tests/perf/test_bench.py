@@ -269,7 +269,7 @@ def _report(data: Dataset, results: list[Result], rounds: int, started: str,
         f"years (the measured one a coming meeting of the workspace, 28 of 30 places taken, "
         f"the member among them); search over an index of "
         f"{data.counts.get('search documents', 0):,} documents built after generation"
-        f"{'' if 'search documents' in data.counts else NO_INDEX}.",
+        f"{_search_sample(data) if 'search documents' in data.counts else NO_INDEX}.",
         f"- Ratio: p95 (p50) of the page / p95 (p50) of the reference page "
         f"({bench_views.REFERENCE_ROWS} people with organisation and topics from "
         f"{bench_views.REFERENCE_VIEW_QUERIES} queries in base.html, which adds "
@@ -311,6 +311,13 @@ def _write(report: str, sql: str, scale: str) -> Path:
     path.write_text(report, encoding="utf-8")
     path.with_name(f"{path.stem}-queries.txt").write_text(sql, encoding="utf-8")
     return path
+
+
+def _search_sample(data) -> str:
+    if not data.scale.search_documents:
+        return ""
+    return (" (a sample: each kind by its share, newest first, as issue 9 names for the "
+            "benchmark; a site's index holds every document)")
 
 
 def test_main_pages_next_to_the_references(bench_scale, bench_requests, bench_search_index):
