@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1:8000
 # index, media folder and Redis databases (intranet/settings/test.py). Tests are handed out
 # one by one in pytest-django's order, so that on each process the tests that empty the
 # database (transaction=True) run after those that need what the migrations put there.
-PARALLEL ?= -n auto --maxprocesses 8
+PARALLEL ?= -n auto --maxprocesses 6
 
 .PHONY: run test venv migrate demo worker lint check test-services drill e2e bench screenshots messages clean
 

@@ -7,21 +7,15 @@ from tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_library_counts():
-    """The library's counts are cached for everyone until the library changes; the cache
-    outlives a test's database, so each test starts with the counts uncounted."""
-    from knowledge.selectors import library_facets_changed
+def _empty_cache():
+    """Each test starts with an empty cache: it outlives a test's database, and keys built
+    from primary keys (a page's chosen related and similar pages, the library's counts, the
+    dashboard's sections) would find another test's entries, in whatever order the tests
+    run (make test runs them on several processes)."""
+    from django.core.cache import caches
 
-    library_facets_changed()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_steering_sections():
-    """The dashboard's sections are cached per person for a minute; a test's people and
-    figures are new, its keys may not be."""
-    from intranet.steering.views import dashboard_sections_changed
-
-    dashboard_sections_changed()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -56,6 +50,22 @@ def coordinator(city):
 def member(city):
     return UserFactory(name="Max Mitglied", email="max@bochum.example", organisation=city,
                        roles=["member"])
+
+
+@pytest.fixture
+def confidential_network(coordinator, member):
+    """A confidential network the coordinator founded and the member joined; no one else
+    is in it."""
+    from networks.models import Visibility
+    from networks.permissions import forget_grants
+    from networks.services import membership_invite, membership_join, network_found
+
+    network = network_found(founder=coordinator, name="Verschwiegene Runde", mandate="Intern",
+                            visibility=Visibility.CONFIDENTIAL)
+    membership_invite(network=network, user=member, actor=coordinator)
+    membership_join(network=network, user=member)
+    forget_grants(member)
+    return network
 
 
 @pytest.fixture

@@ -206,8 +206,8 @@ _DOCSETS_LOCK = threading.Lock()
 def _docs_with(reader, audience):
     """The segment's documents whose audience field holds ``audience``: a set when they are
     few, else bits."""
-    segment = getattr(reader, "segment", None)
-    key = (segment().segment_id(), audience) if segment is not None else None
+    segment = reader.segment()  # None for an empty index's reader: nothing to keep
+    key = (segment.segment_id(), audience) if segment is not None else None
     with _DOCSETS_LOCK:
         if key in _DOCSETS:
             _DOCSETS.move_to_end(key)

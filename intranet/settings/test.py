@@ -8,7 +8,7 @@ import tempfile
 def _own_redis_database(url: str, worker: str) -> str:
     """The same Redis server, another database: with pytest-xdist every worker process
     gets its own cache and broker (a cache.clear() in one would empty the others')."""
-    number = 2 + int(re.sub(r"\D", "", worker) or 0)  # gw0 → 2; make caps the workers at 8
+    number = 2 + int(re.sub(r"\D", "", worker) or 0)  # gw0 → 2; make caps the workers at 6
     return re.sub(r"(/\d+)?$", f"/{number}", url.rstrip("/"), count=1)
 
 

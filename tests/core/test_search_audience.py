@@ -9,32 +9,20 @@ from haystack import connections
 from board.services import post_create
 from intranet.core import search_backend
 from intranet.core.search import audiences_of, drain_updates, search_visible_to
-from networks.models import Visibility
-from networks.permissions import forget_grants
-from networks.services import membership_invite, membership_join, network_found
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def circle(coordinator, member):
-    network = network_found(founder=coordinator, name="Stille Runde", mandate="Intern",
-                            visibility=Visibility.CONFIDENTIAL)
-    membership_invite(network=network, user=member, actor=coordinator)
-    membership_join(network=network, user=member)
-    forget_grants(member)
-    return network
-
-
-@pytest.fixture
-def segments(coordinator, circle):
-    """Posts for everyone and for the circle, written in three commits: three segments."""
+def segments(coordinator, confidential_network):
+    """Posts for everyone and for the confidential network, written in three commits:
+    three segments."""
     call_command("rebuild_index", interactive=False, verbosity=0)
     for round_ in range(3):
         post_create(author=coordinator, title=f"Mulde {round_} für alle", body="Versickerung",
                     category="offer")
         post_create(author=coordinator, title=f"Mulde {round_} im Kreis", body="Versickerung",
-                    category="offer", audience="network", network=circle)
+                    category="offer", audience="network", network=confidential_network)
         drain_updates()
 
 
@@ -69,7 +57,8 @@ def test_the_allowed_documents_are_those_with_one_of_the_audiences(segments, mem
             assert expected  # everyone sees the posts for all
 
 
-def test_a_segments_documents_of_an_audience_are_read_once_and_kept(segments, circle):
+def test_a_segments_documents_of_an_audience_are_read_once_and_kept(segments,
+                                                                    confidential_network):
     backend = connections["default"].get_backend()
     with backend.live_lock():
         searcher = backend.live_searcher()
@@ -77,25 +66,34 @@ def test_a_segments_documents_of_an_audience_are_read_once_and_kept(segments, ci
         everyone = search_backend._docs_with(reader, "all")
         assert search_backend._docs_with(reader, "all") is everyone  # kept, not read again
         assert isinstance(everyone, search_backend._Bits)  # most documents: one bit each
-        few = search_backend._docs_with(reader, f"network:{circle.pk}")
+        few = search_backend._docs_with(reader, f"network:{confidential_network.pk}")
         assert few and all(docnum in everyone or docnum in few
                            for docnum in range(reader.doc_count_all()))
         assert not search_backend._docs_with(reader, "network:0")  # no such audience
 
 
-def test_a_rare_audience_is_kept_as_a_set_of_its_few_documents(coordinator, circle):
+def test_a_rare_audience_is_kept_as_a_set_of_its_few_documents(coordinator,
+                                                                confidential_network):
     call_command("rebuild_index", interactive=False, verbosity=0)
     for number in range(70):
         post_create(author=coordinator, title=f"Hinweis {number}", body="Text",
                     category="announcement")
     secret = post_create(author=coordinator, title="Nur im Kreis", body="Text",
-                         category="offer", audience="network", network=circle)
+                         category="offer", audience="network", network=confidential_network)
     drain_updates()  # one commit: one segment of 71
     backend = connections["default"].get_backend()
     with backend.live_lock():
         searcher = backend.live_searcher()
         reader = searcher.leaf_searchers()[-1][0].reader()
-        few = search_backend._docs_with(reader, f"network:{circle.pk}")
+        few = search_backend._docs_with(reader, f"network:{confidential_network.pk}")
         assert isinstance(few, frozenset) and len(few) == 1
         (docnum,) = few
         assert int(reader.stored_fields(docnum)["django_id"]) == secret.pk
+
+
+def test_an_index_without_documents_finds_nothing_and_does_not_fail(member):
+    search_backend.rebuild(narrowed=lambda search_index, queryset: queryset.none())
+    backend = connections["default"].get_backend()
+    with backend.live_lock():
+        assert backend.live_searcher().doc_count_all() == 0
+    assert len(search_visible_to(user=member, q="Versickerung")) == 0  # not SearchUnavailable

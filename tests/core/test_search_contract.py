@@ -17,8 +17,7 @@ from haystack.query import SearchQuerySet
 from board.services import post_create, post_delete, post_hide, post_update
 from intranet.core.search import drain_updates, search_visible_to
 from networks.models import Visibility
-from networks.permissions import forget_grants
-from networks.services import membership_invite, membership_join, network_found
+from networks.services import network_found
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,16 +55,6 @@ def writer(django_capture_on_commit_callbacks):
 @pytest.fixture
 def empty_index(db):
     call_command("rebuild_index", interactive=False, verbosity=0)  # nothing of other tests
-
-
-@pytest.fixture
-def confidential_network(coordinator, member):
-    network = network_found(founder=coordinator, name="Verschwiegene Runde",
-                            mandate="Intern", visibility=Visibility.CONFIDENTIAL)
-    membership_invite(network=network, user=member, actor=coordinator)
-    membership_join(network=network, user=member)
-    forget_grants(member)
-    return network
 
 
 def _titles(user, q, **filters) -> list[str]:

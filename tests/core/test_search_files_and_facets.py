@@ -13,8 +13,6 @@ from networks.models import Membership, Visibility
 from networks.permissions import forget_grants
 from networks.services import (
     document_upload,
-    membership_invite,
-    membership_join,
     membership_remove,
     network_found,
     network_update,
@@ -40,13 +38,8 @@ def _titles(client, q, **params):
 
 
 @pytest.fixture
-def secret(coordinator, member):
-    network = network_found(founder=coordinator, name="Verschwiegene Runde", mandate="Intern",
-                            visibility=Visibility.CONFIDENTIAL)
-    membership_invite(network=network, user=member, actor=coordinator)
-    membership_join(network=network, user=member)
-    forget_grants(member)
-    return network
+def secret(confidential_network):
+    return confidential_network
 
 
 @pytest.fixture
