@@ -14,9 +14,6 @@ from board.models import Attachment, Post, PostFollow
 from board.services import attachment_add, comment_create, post_create
 from intranet.accounts.services import feed_token_reset, visit_record
 from intranet.core.pdf import simple_pdf
-from networks.models import Visibility
-from networks.permissions import forget_grants
-from networks.services import membership_invite, membership_join, network_found
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,18 +34,8 @@ def _pdf(name="Leitfaden.pdf"):
 
 
 @pytest.fixture
-def confidential(coordinator, member):
-    network = network_found(founder=coordinator, name="Verschwiegen", mandate="M",
-                            visibility=Visibility.CONFIDENTIAL)
-    membership_invite(network=network, user=member, actor=coordinator)
-    membership_join(network=network, user=member)
-    forget_grants(member)
-    return network
-
-
-@pytest.fixture
-def secret_file_post(coordinator, confidential):
-    post = _post(coordinator, title=CANARY, audience="network", network=confidential,
+def secret_file_post(coordinator, confidential_network):
+    post = _post(coordinator, title=CANARY, audience="network", network=confidential_network,
                  files=[_pdf(f"{CANARY}.pdf")])
     return post, post.attachments.get()
 

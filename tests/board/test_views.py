@@ -9,8 +9,7 @@ from django.utils import timezone
 from board.models import Comment, Post
 from board.services import comment_create, post_create, post_hide, post_pin
 from networks.models import Visibility
-from networks.permissions import forget_grants
-from networks.services import membership_invite, membership_join, network_found
+from networks.services import network_found
 from tests.factories import UserFactory
 from tests.helpers import comparable_body
 
@@ -24,16 +23,6 @@ def _post(author, **fields):
     fields.setdefault("body", "Text")
     fields.setdefault("category", "announcement")
     return post_create(author=author, **fields)
-
-
-@pytest.fixture
-def confidential(coordinator, member):
-    network = network_found(founder=coordinator, name="Verschwiegen", mandate="M",
-                            visibility=Visibility.CONFIDENTIAL)
-    membership_invite(network=network, user=member, actor=coordinator)
-    membership_join(network=network, user=member)
-    forget_grants(member)
-    return network
 
 
 def test_anonymous_is_sent_to_sign_in(client, member):
@@ -73,21 +62,21 @@ def test_member_sees_platform_posts_and_writes_one(client_for, member, outsider)
     assert "<strong>suchen</strong>" in page
 
 
-def test_network_post_from_the_form_and_prefill(client_for, member, confidential):
+def test_network_post_from_the_form_and_prefill(client_for, member, confidential_network):
     client = client_for(member)
-    page = client.get(reverse("board:create") + f"?network={confidential.slug}")
+    page = client.get(reverse("board:create") + f"?network={confidential_network.slug}")
     assert 'value="network" checked' in page.content.decode().replace("\n", " ") or \
-        page.context["form"].initial["network"] == confidential.slug
+        page.context["form"].initial["network"] == confidential_network.slug
     response = client.post(reverse("board:create"), {
         "title": "Intern", "body": "Nur für uns", "category": "announcement",
-        "audience": "network", "network": confidential.slug})
+        "audience": "network", "network": confidential_network.slug})
     assert response.status_code == 302
-    assert Post.objects.get(title="Intern").network == confidential
+    assert Post.objects.get(title="Intern").network == confidential_network
 
 
 def test_confidential_network_post_is_the_same_404_as_a_missing_one(
-        client_for, member, outsider, confidential):
-    post = _post(member, title=f"Geheim {CANARY}", audience="network", network=confidential)
+        client_for, member, outsider, confidential_network):
+    post = _post(member, title=f"Geheim {CANARY}", audience="network", network=confidential_network)
     client = client_for(outsider)
     url = reverse("board:detail", args=[post.pk])
     missing = reverse("board:detail", args=[post.pk + 1000])
@@ -211,10 +200,10 @@ def test_script_does_not_survive(client_for, member, outsider):
     assert 'href="javascript:' not in page and "&lt;script&gt;alert(3)" in page
 
 
-def test_board_filters(client_for, member, outsider, confidential):
+def test_board_filters(client_for, member, outsider, confidential_network):
     _post(member, title="Angebot aus Bochum", category="offer")
     _post(outsider, title="Gesuch aus Essen", category="request")
-    _post(member, title="Netzwerkbeitrag", audience="network", network=confidential)
+    _post(member, title="Netzwerkbeitrag", audience="network", network=confidential_network)
     client = client_for(member)
 
     def titles(**query):
@@ -222,13 +211,13 @@ def test_board_filters(client_for, member, outsider, confidential):
 
     assert titles(category="offer") == {"Angebot aus Bochum"}
     assert titles(city="essen") == {"Gesuch aus Essen"}
-    assert titles(network=confidential.slug) == {"Netzwerkbeitrag"}
+    assert titles(network=confidential_network.slug) == {"Netzwerkbeitrag"}
     partial = client.get(reverse("board:list"), {"category": "request"}, HTTP_HX_REQUEST="true")
     assert "<html" not in partial.content.decode()
 
 
 def test_the_network_filter_offers_my_networks_and_the_one_chosen(
-        client_for, member, coordinator, confidential):
+        client_for, member, coordinator, confidential_network):
     open_elsewhere = network_found(founder=coordinator, name="Offen für alle", mandate="M",
                                    visibility=Visibility.OPEN)
     _post(coordinator, title="Aus dem offenen Netzwerk", audience="network",
@@ -239,25 +228,25 @@ def test_the_network_filter_offers_my_networks_and_the_one_chosen(
         form = client.get(reverse("board:list"), query).context["form"]
         return [slug for slug, _name in form.fields["network"].choices if slug]
 
-    assert offered() == [confidential.slug]  # readable, but not mine: not offered
+    assert offered() == [confidential_network.slug]  # readable, but not mine: not offered
     chosen = client.get(reverse("board:list"), {"network": open_elsewhere.slug})
     assert {p.title for p in chosen.context["page"]} == {"Aus dem offenen Netzwerk"}
-    assert offered(network=open_elsewhere.slug) == [open_elsewhere.slug, confidential.slug]
+    assert offered(network=open_elsewhere.slug) == [open_elsewhere.slug, confidential_network.slug]
     assert f'value="{open_elsewhere.slug}" selected' in chosen.content.decode()
     # A network the person may not read is neither offered nor filtered by.
     hidden = network_found(founder=coordinator, name="Nur für den Vorstand", mandate="M",
                            visibility=Visibility.CONFIDENTIAL)
     refused = client.get(reverse("board:list"), {"network": hidden.slug})
-    assert offered(network=hidden.slug) == [confidential.slug]
+    assert offered(network=hidden.slug) == [confidential_network.slug]
     assert refused.context["network"] is None
     assert f'value="{hidden.slug}"' not in refused.content.decode()
 
 
-def test_network_page_lists_its_posts(client_for, member, confidential):
-    _post(member, title=f"Im Netzwerk {CANARY}", audience="network", network=confidential)
-    page = client_for(member).get(confidential.get_absolute_url()).content.decode()
+def test_network_page_lists_its_posts(client_for, member, confidential_network):
+    _post(member, title=f"Im Netzwerk {CANARY}", audience="network", network=confidential_network)
+    page = client_for(member).get(confidential_network.get_absolute_url()).content.decode()
     assert CANARY in page
-    assert f"/brett/?network={confidential.slug}" in page
+    assert f"/brett/?network={confidential_network.slug}" in page
 
 
 def _fill_board(count, author):
