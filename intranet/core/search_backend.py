@@ -29,7 +29,6 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 
@@ -46,6 +45,8 @@ from whoosh.idsets import DocIdSet
 from whoosh.index import EmptyIndexError
 from whoosh.qparser import MultifieldParser
 from whoosh.reading import TermNotFound
+
+from .search_scoring import Bits, kept_for_segment, top_docnums
 
 # Memory of the rebuild's one writer before it spills sorted runs to disk (Whoosh: 128).
 REBUILD_WRITER_MB = 256
@@ -141,21 +142,25 @@ def _live(path) -> _Live:
 def _first_keys(searcher, parsed, *, limit, sortedby, reverse,
                 audiences=None) -> list[tuple[str, int]]:
     allowed = None if audiences is None else AllowedDocs(searcher, audiences)
-    results = searcher.search(parsed, limit=limit, sortedby=sortedby, reverse=reverse,
-                              filter=allowed)
-    stored = (searcher.stored_fields(docnum) for docnum, _ in results.items())
+    if sortedby is None:  # best first: scored a block at a time (search_scoring)
+        docnums = top_docnums(searcher, parsed, limit=limit, allowed=allowed)
+    else:
+        results = searcher.search(parsed, limit=limit, sortedby=sortedby, reverse=reverse,
+                                  filter=allowed)
+        docnums = [docnum for docnum, _ in results.items()]
+    stored = (searcher.stored_fields(docnum) for docnum in docnums)
     return [(fields["type"], int(fields[DJANGO_ID])) for fields in stored]
 
 
 # --- Who may see a hit: a filter, not a clause of the query -----------------------------------
 
 AUDIENCE_FIELD = "audience"
-DOCSETS_KEPT = 1024  # (segment, audience) document sets each process keeps, least recent out
 
 
 class AllowedDocs(DocIdSet):
     """The documents of a searcher whose audience is one of ``audiences``, for Whoosh's
-    ``filter``: matches outside it are skipped before they are scored.
+    ``filter`` (matches outside it are skipped before they are scored) and, a segment at a
+    time, for ``search_scoring.top_docnums``.
 
     As a clause of the query (``AND audience:(all OR …)``) the audiences were matched and
     scored with every hit: at nation scale four fifths of a search's time ("Klima": 6.2 s
@@ -168,62 +173,39 @@ class AllowedDocs(DocIdSet):
             reader = leaf.reader()
             docsets = [docs for docs in (_docs_with(reader, value) for value in audiences)
                        if docs]
-            self._segments.append((offset, docsets))
-        self._offsets = [offset for offset, _ in self._segments]
+            self._segments.append((offset, reader.doc_count_all(), docsets))
+        self._offsets = [offset for offset, _, _ in self._segments]
 
     def __contains__(self, docnum):
-        offset, docsets = self._segments[bisect.bisect_right(self._offsets, docnum) - 1]
+        offset, _, docsets = self._segments[bisect.bisect_right(self._offsets, docnum) - 1]
         local = docnum - offset
         return any(local in docs for docs in docsets)
 
     def __bool__(self):
         return True  # an empty filter still filters (Whoosh tests ``if allow``)
 
-
-class _Bits:
-    """A segment's documents of one audience as one bit each: "all" holds most documents,
-    and a set of a million numbers would take tens of megabytes."""
-
-    __slots__ = ("bits",)
-
-    def __init__(self, docnums, size):
-        bits = bytearray(size // 8 + 1)
-        for docnum in docnums:
-            bits[docnum >> 3] |= 1 << (docnum & 7)
-        self.bits = bytes(bits)
-
-    def __contains__(self, docnum):
-        return self.bits[docnum >> 3] >> (docnum & 7) & 1
-
-    def __bool__(self):
-        return any(self.bits)
-
-
-_DOCSETS: OrderedDict = OrderedDict()
-_DOCSETS_LOCK = threading.Lock()
+    def of_segment(self, offset):
+        """The allowed documents of the segment at ``offset``, by their numbers there, as
+        one set."""
+        _, size, docsets = self._segments[self._offsets.index(offset)]
+        return docsets[0] if len(docsets) == 1 else Bits.union(docsets, size)
 
 
 def _docs_with(reader, audience):
-    """The segment's documents whose audience field holds ``audience``: a set when they are
-    few, else bits."""
-    segment = reader.segment()  # None for an empty index's reader: nothing to keep
-    key = (segment.segment_id(), audience) if segment is not None else None
-    with _DOCSETS_LOCK:
-        if key in _DOCSETS:
-            _DOCSETS.move_to_end(key)
-            return _DOCSETS[key]
-    try:
-        docnums = list(reader.postings(AUDIENCE_FIELD, audience).all_ids())
-    except TermNotFound:
-        docnums = []
-    size = reader.doc_count_all()
-    docs = _Bits(docnums, size) if len(docnums) * 64 > size else frozenset(docnums)
-    if key is not None:
-        with _DOCSETS_LOCK:
-            _DOCSETS[key] = docs
-            while len(_DOCSETS) > DOCSETS_KEPT:
-                _DOCSETS.popitem(last=False)
-    return docs
+    """The segment's documents whose audience field holds ``audience``, kept per segment:
+    a set when they are few, else bits."""
+    return kept_for_segment(reader, ("audience", audience), _read_docs_with(audience))
+
+
+def _read_docs_with(audience):
+    def read(reader):
+        try:
+            docnums = list(reader.postings(AUDIENCE_FIELD, audience).all_ids())
+        except TermNotFound:
+            docnums = []
+        size = reader.doc_count_all()
+        return Bits.of(docnums, size) if len(docnums) * 64 > size else frozenset(docnums)
+    return read
 
 
 _SEARCH_THREAD: tuple[int, ThreadPoolExecutor] | None = None  # (pid, executor)

@@ -7,7 +7,7 @@ from django.test import override_settings
 from haystack import connections
 
 from board.services import post_create
-from intranet.core import search_backend
+from intranet.core import search_backend, search_scoring
 from intranet.core.search import audiences_of, drain_updates, search_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,10 @@ def test_the_allowed_documents_are_those_with_one_of_the_audiences(segments, mem
             assert {docnum for docnum in searcher.document_numbers()
                     if docnum in allowed} == expected
             assert expected  # everyone sees the posts for all
+            by_segment = {offset + docnum for leaf, offset in searcher.leaf_searchers()
+                          for docnum in range(leaf.doc_count_all())
+                          if docnum in allowed.of_segment(offset)}
+            assert by_segment == expected  # each segment's set, as search_scoring reads it
 
 
 def test_a_segments_documents_of_an_audience_are_read_once_and_kept(segments,
@@ -65,7 +69,7 @@ def test_a_segments_documents_of_an_audience_are_read_once_and_kept(segments,
         reader = searcher.leaf_searchers()[-1][0].reader()
         everyone = search_backend._docs_with(reader, "all")
         assert search_backend._docs_with(reader, "all") is everyone  # kept, not read again
-        assert isinstance(everyone, search_backend._Bits)  # most documents: one bit each
+        assert isinstance(everyone, search_scoring.Bits)  # most documents: one bit each
         few = search_backend._docs_with(reader, f"network:{confidential_network.pk}")
         assert few and all(docnum in everyone or docnum in few
                            for docnum in range(reader.doc_count_all()))
