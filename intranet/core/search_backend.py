@@ -46,7 +46,7 @@ from whoosh.index import EmptyIndexError
 from whoosh.qparser import MultifieldParser
 from whoosh.reading import TermNotFound
 
-from .search_scoring import Bits, kept_for_segment, top_docnums
+from .search_scoring import Bits, kept_for_segment, sorted_docnums, top_docnums
 
 # Memory of the rebuild's one writer before it spills sorted runs to disk (Whoosh: 128).
 REBUILD_WRITER_MB = 256
@@ -142,14 +142,25 @@ def _live(path) -> _Live:
 def _first_keys(searcher, parsed, *, limit, sortedby, reverse,
                 audiences=None) -> list[tuple[str, int]]:
     allowed = None if audiences is None else AllowedDocs(searcher, audiences)
-    if sortedby is None:  # best first: scored a block at a time (search_scoring)
-        docnums = top_docnums(searcher, parsed, limit=limit, allowed=allowed)
-    else:
-        results = searcher.search(parsed, limit=limit, sortedby=sortedby, reverse=reverse,
-                                  filter=allowed)
-        docnums = [docnum for docnum, _ in results.items()]
+    docnums = _first_docnums(searcher, parsed, limit=limit, sortedby=sortedby,
+                             reverse=reverse, allowed=allowed)
     stored = (searcher.stored_fields(docnum) for docnum in docnums)
     return [(fields["type"], int(fields[DJANGO_ID])) for fields in stored]
+
+
+def _first_docnums(searcher, parsed, *, limit, sortedby, reverse, allowed) -> list[int]:
+    """Scored a term at a time (search_scoring); sorted by more than one field, or by one
+    without a numeric column, Whoosh's own way."""
+    if sortedby is None:
+        return top_docnums(searcher, parsed, limit=limit, allowed=allowed)
+    if len(sortedby) == 1:
+        docnums = sorted_docnums(searcher, parsed, field=sortedby[0], reverse=reverse,
+                                 limit=limit, allowed=allowed)
+        if docnums is not None:
+            return docnums
+    results = searcher.search(parsed, limit=limit, sortedby=sortedby, reverse=reverse,
+                              filter=allowed)
+    return [docnum for docnum, _ in results.items()]
 
 
 # --- Who may see a hit: a filter, not a clause of the query -----------------------------------

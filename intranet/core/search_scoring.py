@@ -12,10 +12,13 @@ segment is evaluated bottom up instead:
   multiply them;
 - documents outside the allowed audiences are dropped before the best are chosen.
 
-The hits and their scores are Whoosh's own, bit for bit, and in Whoosh's order (ties: the
-lower document number first); ``tests/core/test_search_scoring.py`` compares the two. A
-node this does not know (a phrase, a negation, another scorer) is stepped through with the
-matcher's public methods, exactly as Whoosh's collector would.
+The scores are Whoosh's own, bit for bit, and the hits those Whoosh's collector keeps when
+it scores every match, in its order (ties: the lower document number first);
+``tests/core/test_search_scoring.py`` compares the two. (By default the collector also
+replaces matchers by what their maximum quality lets through; on the tests' index that
+left out a hit scored 15.64 and returned one scored 14.62 as the best.) A node this does
+not know (a phrase, a negation, another scorer) is stepped through with the matcher's
+public methods, exactly as Whoosh's collector would.
 
 The postings blocks, the per-segment length column and the deleted documents are read
 through attributes of the pinned Whoosh-Reloaded release that are not public; should a
@@ -23,6 +26,7 @@ release change them, the comparison tests fail.
 """
 
 import heapq
+import sys
 import threading
 from array import array
 from collections import OrderedDict
@@ -31,6 +35,7 @@ from itertools import chain
 from operator import or_
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching import FilterMatcher, IntersectionMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
@@ -117,16 +122,42 @@ class Bits:
 def top_docnums(searcher, query, *, limit, allowed=None) -> list[int]:
     """The searcher's document numbers of the ``limit`` best-scoring matches of ``query``,
     best first, among ``allowed`` (``allowed.of_segment(offset)`` gives a segment's allowed
-    documents; None: all), as ``searcher.search(query, limit=limit)`` orders them."""
-    context = searcher.context()  # what Whoosh's collectors build each segment's tree with
+    documents; None: all), as Whoosh's collector orders them scoring every match."""
     best = []  # (-score, document number): the smallest are the best, ties the lower number
-    for leaf, offset in searcher.leaf_searchers():
-        scores = segment_scores(query.matcher(leaf, context), leaf.reader())
-        keep = allowed.of_segment(offset) if allowed is not None else None
-        ranked = ((-score, offset + docnum) for docnum, score in scores.items()
-                  if keep is None or docnum in keep)
+    for offset, _, matches in _allowed_matches(searcher, query, allowed):
+        ranked = ((-score, offset + docnum) for docnum, score in matches)
         best = heapq.nsmallest(limit, chain(best, ranked))
     return [docnum for _, docnum in best]
+
+
+def sorted_docnums(searcher, query, *, field, reverse, limit,
+                   allowed=None) -> list[int] | None:
+    """The first ``limit`` matches of ``query`` among ``allowed`` by the value of ``field``
+    (descending if ``reverse``), as ``searcher.search(query, sortedby=[field],
+    reverse=reverse, limit=limit)`` orders them: by (value, document number). None when the
+    field's values are not numbers kept in a column (Whoosh then sorts)."""
+    first = []
+    pick = heapq.nlargest if reverse else heapq.nsmallest
+    for offset, reader, matches in _allowed_matches(searcher, query, allowed):
+        values = kept_for_segment(reader, ("column", field), _numeric_column(field))
+        if values is None:
+            return None
+        keyed = ((values[docnum], offset + docnum) for docnum, _ in matches)
+        first = pick(limit, chain(first, keyed))
+    return [docnum for _, docnum in first]
+
+
+def _allowed_matches(searcher, query, allowed):
+    """Each segment's offset, reader and (document number, score) of the allowed matches,
+    the matcher tree built as Whoosh's collectors build it."""
+    context = searcher.context()
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        scores = segment_scores(query.matcher(leaf, context), reader)
+        keep = allowed.of_segment(offset) if allowed is not None else None
+        yield offset, reader, (scores.items() if keep is None else
+                               ((docnum, score) for docnum, score in scores.items()
+                                if docnum in keep))
 
 
 def segment_scores(matcher, reader) -> dict[int, float]:
@@ -214,8 +245,8 @@ _postings_held = 0
 
 
 def _postings(matcher, reader):
-    """The document numbers and weights of the term's postings in the segment, from the
-    matcher's position on (a fresh matcher: all), decoded once and kept."""
+    """The document numbers and weights of all the term's postings in the segment, decoded
+    once and kept."""
     global _postings_held
     segment = reader.segment()
     key = (segment.segment_id(), *matcher.term()) if segment is not None else None
@@ -236,15 +267,17 @@ def _postings(matcher, reader):
 
 
 def _decoded(matcher):
+    # From the first posting: Whoosh's matchers move their children on when they are made
+    # (an intersection to the first document in both, a filter past deleted documents).
+    matcher.reset()
     ids, weights = array("i"), array("f")
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
         if matcher._weights is None:
             matcher._read_weights()
-        start = matcher._i
-        ids.extend(matcher._ids[start:])
-        weights.extend(matcher._weights[start:])
+        ids.extend(matcher._ids)
+        weights.extend(matcher._weights)
         matcher._next_block()
     return ids, weights
 
@@ -259,4 +292,26 @@ def _length_bytes_of(fieldname):
             return None
         stored = column._dbfile.get(column._basepos, column._count)
         return stored + bytes(reader.doc_count_all() - len(stored))
+    return read
+
+
+def _numeric_column(fieldname):
+    def read(reader) -> array | None:
+        """The segment's values of ``fieldname`` for every document, in one read (a
+        column reader reads one at a time): Whoosh's numeric column, big-endian, with its
+        default for documents past its end. None for another kind of column."""
+        if not reader.has_column(fieldname):
+            return None
+        column = reader.column_reader(fieldname, translate=False)
+        if type(column) is not NumericColumn.Reader:
+            return None
+        values = array(column._typecode)
+        if values.itemsize != column._fixedlen:
+            return None
+        values.frombytes(column._dbfile.get(column._basepos,
+                                            column._count * column._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()
+        values.extend([column._default] * (reader.doc_count_all() - len(values)))
+        return values
     return read

@@ -4,9 +4,11 @@ over several segments (one with deleted documents), for the queries people type 
 the shapes it leaves to Whoosh's matchers (phrases, negations, prefixes)."""
 
 import random
+from datetime import datetime, timedelta
 
 import pytest
 from haystack import connections
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.filedb.filestore import FileStorage
 
 from intranet.core import search_scoring
@@ -29,7 +31,12 @@ QUERIES = [
 
 def _document(rng, number):
     words = rng.choices(WORDS, k=rng.randint(1, 40))
-    return {"id": f"board.post.{number}", "django_ct": "board.post",
+    if 300 <= number < SEGMENT_SIZES[0]:
+        words.append("Nachzügler")  # only at the end of the first segment
+    # Many on the same day (ties); a person's profile has no date.
+    created = {} if number % 11 == 0 else {
+        "created": datetime(2026, 1, 1) + timedelta(days=rng.randint(0, 40))}
+    return {**created, "id": f"board.post.{number}", "django_ct": "board.post",
             "django_id": str(number), "type": rng.choice(("post", "result", "document")),
             "title": " ".join(rng.choices(WORDS, k=rng.randint(1, 4))),
             "text": " ".join(words), "audience": rng.choice(AUDIENCES)}
@@ -81,11 +88,24 @@ def test_each_segment_is_scored_as_whooshs_matchers_score_it(backend, searcher,
         assert ours == whooshs  # the same documents, the same floats
 
 
+def _whoosh_scoring_every_match(searcher, query, limit, allowed=None) -> list[int]:
+    """Whoosh's own collector scoring every match: without skipping blocks by their
+    quality (``usequality``) and without replacing matchers by what their maximum quality
+    lets through (``replace``). With the replacing, searcher.search() returned for
+    "(tiny AND forest)", limit 1, a hit scored 14.62 and left out one scored 15.64 (its
+    own matchers' scores; this module's are the same)."""
+    collector = TopCollector(limit=limit, usequality=False, replace=0)
+    if allowed is not None:
+        collector = FilterCollector(collector, allow=allowed)
+    searcher.search_with_collector(query, collector)
+    return [docnum for docnum, _ in collector.results().items()]
+
+
 @pytest.mark.parametrize("query_string", QUERIES)
 @pytest.mark.parametrize("limit", [1, 7, 300])
 def test_the_best_are_whooshs_best_in_whooshs_order(backend, searcher, query_string, limit):
     query = backend.parser.parse(query_string)
-    whooshs = [docnum for docnum, _ in searcher.search(query, limit=limit).items()]
+    whooshs = _whoosh_scoring_every_match(searcher, query, limit)
     assert search_scoring.top_docnums(searcher, query, limit=limit) == whooshs
 
 
@@ -96,10 +116,30 @@ def test_the_allowed_audiences_narrow_the_best_as_whooshs_filter(backend, search
     allowed = AllowedDocs(searcher, audiences)
     for query_string in QUERIES:
         query = backend.parser.parse(query_string)
-        whooshs = [docnum for docnum, _ in
-                   searcher.search(query, limit=50, filter=allowed).items()]
+        whooshs = _whoosh_scoring_every_match(searcher, query, 50, allowed)
         assert search_scoring.top_docnums(searcher, query, limit=50,
                                           allowed=allowed) == whooshs
+
+
+@pytest.mark.parametrize("reverse", [True, False])
+@pytest.mark.parametrize("limit", [1, 7, 300])
+def test_sorted_by_date_is_whooshs_sort(backend, searcher, reverse, limit):
+    allowed = AllowedDocs(searcher, ["all", "network:1"])
+    for query_string in QUERIES:
+        query = backend.parser.parse(query_string)
+        for narrowed in (None, allowed):
+            whooshs = [docnum for docnum, _ in searcher.search(
+                query, limit=limit, sortedby=["created"], reverse=reverse,
+                filter=narrowed).items()]
+            assert search_scoring.sorted_docnums(
+                searcher, query, field="created", reverse=reverse, limit=limit,
+                allowed=narrowed) == whooshs
+
+
+def test_sorted_by_a_field_without_a_numeric_column_is_left_to_whoosh(backend, searcher):
+    query = backend.parser.parse("(klima)")
+    assert search_scoring.sorted_docnums(searcher, query, field="django_ct", reverse=False,
+                                         limit=5) is None
 
 
 def test_words_in_fields_are_scored_a_block_at_a_time(backend, searcher, monkeypatch):
@@ -117,6 +157,17 @@ def test_words_in_fields_are_scored_a_block_at_a_time(backend, searcher, monkeyp
     assert stepped
 
 
+def test_a_term_first_read_inside_an_intersection_is_kept_whole(backend, searcher):
+    """Whoosh moves an intersection's children to their first common document when it
+    makes the matcher (here past the first blocks of "klima"); what is kept of the term is
+    still all its postings."""
+    search_scoring.forget_segments()
+    for query_string in ("(klima AND nachzügler)", "(klima)"):
+        query = backend.parser.parse(query_string)
+        assert search_scoring.top_docnums(searcher, query, limit=300) == \
+            _whoosh_scoring_every_match(searcher, query, 300)
+
+
 def test_a_segments_lengths_are_read_once_and_kept(backend, searcher):
     search_scoring.forget_segments()
     reader = searcher.leaf_searchers()[0][0].reader()
@@ -130,7 +181,7 @@ def test_a_segments_lengths_are_read_once_and_kept(backend, searcher):
 
 def test_a_terms_decoded_postings_are_kept_within_a_bound(backend, searcher, monkeypatch):
     search_scoring.forget_segments()
-    monkeypatch.setattr(search_scoring, "POSTINGS_KEPT", 700)
+    monkeypatch.setattr(search_scoring, "POSTINGS_KEPT", 2000)
     klima = backend.parser.parse("(klima)")
     best = search_scoring.top_docnums(searcher, klima, limit=300)
     kept = dict(search_scoring._POSTINGS)
@@ -142,6 +193,6 @@ def test_a_terms_decoded_postings_are_kept_within_a_bound(backend, searcher, mon
                for key, postings in kept.items())
     for words in ("(starkregen)", "(mulde)", "(hitze)", "(zisterne)", "(beratung)"):
         search_scoring.top_docnums(searcher, backend.parser.parse(words), limit=300)
-        assert search_scoring._postings_held <= 700
+        assert search_scoring._postings_held <= 2000
     assert set(kept) - set(search_scoring._POSTINGS)  # the least recently used went
     assert search_scoring.top_docnums(searcher, klima, limit=300) == best
