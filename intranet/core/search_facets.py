@@ -9,6 +9,8 @@ finds the number it showed.
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Value
+
 MAX_VALUES = 8  # per facet: the most frequent, so the column stays short
 
 
@@ -47,16 +49,25 @@ def _pks(hits, type_: str) -> list[int]:
     return [hit.pk for hit in hits if hit.type == type_]
 
 
-def _m2m_values(model, field_name: str, pks, *, through_path: str = ""):
-    """(owner pk, slug, name) of an M2M field to a slug/name model, in one query; with
+def _m2m_values(kind: str, model, field_name: str, pks, *, through_path: str = ""):
+    """(kind, owner pk, slug, name) of an M2M field to a slug/name model; with
     ``through_path`` the owner is reached from the field's own model by that path."""
     field = model._meta.get_field(field_name)
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     owner = f"{source}__{through_path}" if through_path else f"{source}_id"
-    if not pks:
+    return field.remote_field.through.objects.filter(**{f"{owner}__in": pks}).annotate(
+        kind=Value(kind)).values_list("kind", owner, f"{target}__slug", f"{target}__name")
+
+
+def _m2m_rows(*parts) -> list[tuple[str, int, str, str]]:
+    """The rows of ``_m2m_values(*part)`` for each part with owners, in one query (a UNION,
+    which also drops repeated rows): a facet costs one query, whatever kinds were found."""
+    querysets = [_m2m_values(kind, model, field_name, pks, through_path=through_path)
+                 for kind, model, field_name, pks, through_path in parts if pks]
+    if not querysets:
         return []
-    return field.remote_field.through.objects.filter(**{f"{owner}__in": pks}).values_list(
-        owner, f"{target}__slug", f"{target}__name").distinct()
+    first, *rest = querysets
+    return list(first.union(*rest))
 
 
 def _topics_by_hit(hits) -> dict:
@@ -65,24 +76,25 @@ def _topics_by_hit(hits) -> dict:
     from knowledge.models import LibraryPage
     from networks.models import Network
 
-    found = defaultdict(set)
-    for type_, model in (("post", Post), ("person", User), ("result", LibraryPage)):
-        for pk, slug, name in _m2m_values(model, "topics", _pks(hits, type_)):
-            found[(type_, pk)].add((slug, name))
-    for pk, slug, name in _m2m_values(LibraryPage, "topics", _pks(hits, "document"),
-                                      through_path="documents__document_id"):
-        found[("document", pk)].add((slug, name))
     # A network's files carry the topics of their network, as in the index.
     files_of = defaultdict(list)
     for hit in hits:
         if hit.type == "network_document":
             files_of[hit.network_id].append(hit.pk)
     networks = set(_pks(hits, "network"))
-    for pk, slug, name in _m2m_values(Network, "topics", networks | set(files_of)):
-        if pk in networks:
-            found[("network", pk)].add((slug, name))
-        for file_pk in files_of.get(pk, ()):
-            found[("network_document", file_pk)].add((slug, name))
+    found = defaultdict(set)
+    for kind, pk, slug, name in _m2m_rows(
+            ("post", Post, "topics", _pks(hits, "post"), ""),
+            ("person", User, "topics", _pks(hits, "person"), ""),
+            ("result", LibraryPage, "topics", _pks(hits, "result"), ""),
+            ("document", LibraryPage, "topics", _pks(hits, "document"),
+             "documents__document_id"),
+            ("network", Network, "topics", networks | set(files_of), "")):
+        if kind != "network" or pk in networks:
+            found[(kind, pk)].add((slug, name))
+        if kind == "network":
+            for file_pk in files_of.get(pk, ()):
+                found[("network_document", file_pk)].add((slug, name))
     return found
 
 
@@ -93,9 +105,9 @@ def _cities_by_hit(hits) -> dict:
     for hit in hits:
         if hit.organisation is not None:
             found[hit.key].add(hit.organisation)
-    for pk, slug, name in _m2m_values(LibraryPage, "cities", _pks(hits, "result")):
-        found[("result", pk)].add((slug, name))
-    for pk, slug, name in _m2m_values(LibraryPage, "cities", _pks(hits, "document"),
-                                      through_path="documents__document_id"):
-        found[("document", pk)].add((slug, name))
+    for kind, pk, slug, name in _m2m_rows(
+            ("result", LibraryPage, "cities", _pks(hits, "result"), ""),
+            ("document", LibraryPage, "cities", _pks(hits, "document"),
+             "documents__document_id")):
+        found[(kind, pk)].add((slug, name))
     return found

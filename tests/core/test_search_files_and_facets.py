@@ -9,6 +9,8 @@ from django.urls import reverse
 from board.services import attachment_add, attachment_delete, post_create
 from intranet.accounts.models import Topic
 from intranet.core.pdf import simple_pdf
+from intranet.core.search import Found
+from intranet.core.search_facets import facets_of
 from networks.models import Membership, Visibility
 from networks.permissions import forget_grants
 from networks.services import (
@@ -219,6 +221,18 @@ def test_the_facet_column_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = _search(client, "Mulde")
     assert response.context["page"].paginator.count == 30
+
+
+@pytest.mark.parametrize(("found", "queries"), [
+    ([Found("post", 1)], 1),  # a post's city is its author's, read with the hit
+    ([Found("result", 3)], 2),
+    ([Found("post", 1), Found("person", 2), Found("result", 3), Found("document", 4),
+      Found("network", 5), Found("network_document", 6, network_id=5), Found("event", 7)], 2),
+], ids=["posts", "results", "every kind"])
+def test_the_topic_and_city_facets_are_a_query_each_whatever_kinds_were_found(
+        found, queries, django_assert_num_queries):
+    with django_assert_num_queries(queries):
+        facets_of(found)
 
 
 def test_an_edit_takes_the_old_words_out_of_a_running_processs_search(
