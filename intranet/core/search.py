@@ -299,19 +299,40 @@ LIGHT_FIELDS = {"post": ("created_at", "author_organisation", None),
 
 
 def _recheck_light(user, found) -> dict:
-    """The ``Found`` of each of these keys the person may see: a query of a few columns
-    per type, however long the texts behind them."""
+    """The ``Found`` of each of these keys the person may see: a few columns of each kind
+    found through its selector, all kinds in one query (a UNION), however many were found
+    and however long the texts behind them."""
+    parts = [_light_rows(user, hit_type, pks) for hit_type, pks in _wanted(found).items()]
+    if not parts:
+        return {}
+    first, *rest = parts
     visible = {}
-    for hit_type, pks in _wanted(found).items():
-        date, organisation, network = LIGHT_FIELDS[hit_type]
-        city = (f"{organisation}__slug", f"{organisation}__name") if organisation else ()
-        fields = [name for name in ("pk", date, *city, network) if name]
-        for row in _visible(user, hit_type).filter(pk__in=pks).values(*fields):
-            visible[(hit_type, row["pk"])] = Found(
-                hit_type, row["pk"], date=row[date] if date else None,
-                organisation=(row[city[0]], row[city[1]]) if city and row[city[0]] else None,
-                network_id=row[network] if network else None)
+    for hit_type, pk, date, city_slug, city_name, network_id in first.union(*rest, all=True):
+        visible[(hit_type, pk)] = Found(
+            hit_type, pk, date=date, network_id=network_id,
+            organisation=(city_slug, city_name) if city_slug else None)
     return visible
+
+
+def _light_rows(user, hit_type: str, pks):
+    """(type, pk, date, city slug, city name, network) of a kind's visible hits among
+    ``pks``, the same columns for every kind. The date as a date (in UTC, as the index's
+    year filter): a UNION column has one type."""
+    from django.db.models import CharField, DateField, F, IntegerField, Value
+    from django.db.models.functions import Cast
+
+    date, organisation, network = LIGHT_FIELDS[hit_type]
+
+    def column(name, output_field):
+        return F(name) if name else Value(None, output_field=output_field)
+
+    return _visible(user, hit_type).filter(pk__in=pks).order_by().annotate(
+        hit_type=Value(hit_type, output_field=CharField()),
+        hit_date=Cast(column(date, DateField()), DateField()),
+        city_slug=column(organisation and f"{organisation}__slug", CharField()),
+        city_name=column(organisation and f"{organisation}__name", CharField()),
+        hit_network=column(network, IntegerField()),
+    ).values_list("hit_type", "pk", "hit_date", "city_slug", "city_name", "hit_network")
 
 
 def _date_of(hit_type: str, obj):

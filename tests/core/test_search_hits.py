@@ -10,6 +10,8 @@ from django.core.management import call_command
 from board.services import post_create, post_hide
 from intranet.core import search_backend
 from intranet.core.search import Found, search_visible_to
+from networks.models import Visibility
+from networks.services import network_found
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,15 @@ def test_the_search_thread_passes_failures_on_and_is_new_after_a_fork(monkeypatc
     monkeypatch.setattr(search_backend.os, "getpid", lambda: real_pid + 1)  # a forked child
     search_backend.on_search_thread(threading.get_ident)
     assert search_backend._SEARCH_THREAD[1] is not before
+
+
+def test_hits_of_several_kinds_are_re_checked_in_one_query(coordinator, member,
+                                                           django_assert_num_queries):
+    post_create(author=coordinator, title="Kranichwiese im Hof", body="Mulde",
+                category="offer")
+    network_found(founder=coordinator, name="Kranichwiese", mandate="Mulden planen",
+                  visibility=Visibility.OPEN)
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    with django_assert_num_queries(3):  # roles, networks (audiences), both kinds' columns
+        hits = search_visible_to(user=member, q="Kranichwiese")
+    assert sorted(hit.kind for hit in hits.found) == ["network", "post"]
