@@ -316,22 +316,23 @@ def _recheck_light(user, found) -> dict:
 
 def _light_rows(user, hit_type: str, pks):
     """(type, pk, date, city slug, city name, network) of a kind's visible hits among
-    ``pks``, the same columns for every kind. The date as a date (in UTC, as the index's
-    year filter): a UNION column has one type."""
-    from django.db.models import CharField, DateField, F, IntegerField, Value
+    ``pks``, the same columns of the same types for every kind: PostgreSQL types a UNION's
+    column from its first parts, and a bare NULL there is text. The date as a date (in
+    UTC, as the index's year filter)."""
+    from django.db.models import BigIntegerField, CharField, DateField, F, Value
     from django.db.models.functions import Cast
 
     date, organisation, network = LIGHT_FIELDS[hit_type]
 
     def column(name, output_field):
-        return F(name) if name else Value(None, output_field=output_field)
+        return Cast(F(name) if name else Value(None), output_field)
 
     return _visible(user, hit_type).filter(pk__in=pks).order_by().annotate(
         hit_type=Value(hit_type, output_field=CharField()),
-        hit_date=Cast(column(date, DateField()), DateField()),
+        hit_date=column(date, DateField()),
         city_slug=column(organisation and f"{organisation}__slug", CharField()),
         city_name=column(organisation and f"{organisation}__name", CharField()),
-        hit_network=column(network, IntegerField()),
+        hit_network=column(network, BigIntegerField()),
     ).values_list("hit_type", "pk", "hit_date", "city_slug", "city_name", "hit_network")
 
 
