@@ -53,15 +53,17 @@ def demoted(markdown: str) -> str:
 
 
 def marked_rows(markdown: str) -> list[str]:
-    """The first cell of each table row, and each list item, that says OVER, ERROR or
-    FAILED: the targets a report says were missed and what went wrong."""
+    """The first cell of each table row, and each list item or line naming its target,
+    that says OVER, ERROR or FAILED: the targets a report says were missed and what went
+    wrong."""
     rows = []
     for line in markdown.splitlines():
         if not _MARKED.search(line):
             continue
         if line.startswith("|"):
             rows.append(line.strip("|").split("|")[0].strip())
-        elif line.lstrip().startswith(("- ", "* ")) or line.startswith(("PASSED", "FAILED")):
+        elif (line.lstrip().startswith(("- ", "* ")) or line.startswith(("PASSED", "FAILED"))
+              or "(target" in line):
             rows.append(line.strip().lstrip("-* ").strip())
     return rows
 

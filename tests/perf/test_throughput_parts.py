@@ -127,7 +127,8 @@ def test_a_clean_run_has_no_errors_and_an_unfinished_task_is_one():
 def test_results_md_takes_the_reports_there_are_and_names_the_missing(tmp_path):
     (tmp_path / "bench-region-postgresql.md").write_text(
         "# Benchmark: scale region\n\n| page | p95 | target |\n| --- | --- | --- |\n"
-        "| board `/brett/` | 12.0 | ≤ 3.0 (OVER) |\n| start `/` | 5.0 | ≤ 3.0 (ok) |\n")
+        "| board `/brett/` | 12.0 | ≤ 3.0 (OVER) |\n| start `/` | 5.0 | ≤ 3.0 (ok) |\n"
+        "\nsearch p95 **120 ms** (target < 100 ms, OVER)\n\nrebuild **98 %** (target ≥ 80 %)\n")
     (tmp_path / "bench-region-postgresql-queries.txt").write_text("SELECT 1")
     (tmp_path / "throughput-region.md").write_text(
         "# Throughput: scale region\n\n## Summary\n\n- 2 workers: 30 of 30 pages\n")
@@ -140,6 +141,8 @@ def test_results_md_takes_the_reports_there_are_and_names_the_missing(tmp_path):
     assert "SELECT 1" not in text
     assert "- Pages, region (make bench) (bench-region-postgresql.md): board `/brett/`" in text
     assert "start `/`" not in text.split("## Not measured")[0]
+    assert "(bench-region-postgresql.md): search p95 **120 ms** (target < 100 ms, OVER)" in text
+    assert "): rebuild" not in text
     missing = text.split("## Not measured in this run")[1].split("\n## ")[0]
     assert "Pages, nation" in missing and "Daily digest" in missing
     assert "Throughput, region" not in missing and "Pages, region" not in missing
