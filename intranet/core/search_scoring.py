@@ -45,40 +45,64 @@ LENGTH_OF_BYTE = (0, *(byte_to_length(byte) for byte in range(1, 256)))
 SEGMENT_DATA_KEPT = 1024  # (segment, what) entries each process keeps, least recent out
 
 
-# --- What each process keeps per segment ------------------------------------------------
+# --- What each process keeps --------------------------------------------------------------
 
-_KEPT: OrderedDict = OrderedDict()
-_KEPT_LOCK = threading.Lock()
+class _Kept:
+    """Values a process keeps by key, the least recently used dropped first once their
+    total size (``size_of``, 1 each unless given) is over ``bound``. Values ``worth``
+    nothing are built and returned, not kept."""
+
+    def __init__(self, bound, *, size_of=lambda value: 1, worth=lambda value: True):
+        self.bound = bound
+        self.held = 0
+        self._size_of, self._worth = size_of, worth
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key, build):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = build()
+        size = self._size_of(value)
+        if self._worth(value) and size <= self.bound:
+            with self._lock:
+                if key not in self._values:
+                    self._values[key] = value
+                    self.held += size
+                while self.held > self.bound:
+                    _, dropped = self._values.popitem(last=False)
+                    self.held -= self._size_of(dropped)
+        return value
+
+    def items(self) -> dict:
+        with self._lock:
+            return dict(self._values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self.held = 0
+
+
+_SEGMENT_DATA = _Kept(SEGMENT_DATA_KEPT)
 
 
 def kept_for_segment(reader, what, build):
     """``build(reader)``, kept for the segment of ``reader`` under ``what``. A segment
     never changes its documents (deletions aside, which the matchers skip), so what was
-    read of it holds as long as the segment lives; least recently used out first."""
+    read of it holds as long as the segment lives."""
     segment = reader.segment()  # None for an empty index's reader: nothing to keep
     if segment is None:
         return build(reader)
-    key = (segment.segment_id(), what)
-    with _KEPT_LOCK:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            return _KEPT[key]
-    value = build(reader)
-    with _KEPT_LOCK:
-        _KEPT[key] = value
-        while len(_KEPT) > SEGMENT_DATA_KEPT:
-            _KEPT.popitem(last=False)
-    return value
+    return _SEGMENT_DATA.get_or_build((segment.segment_id(), what), lambda: build(reader))
 
 
 def forget_segments() -> None:
     """Empties what is kept (tests that count how often a segment is read)."""
-    global _postings_held
-    with _KEPT_LOCK:
-        _KEPT.clear()
-    with _POSTINGS_LOCK:
-        _POSTINGS.clear()
-        _postings_held = 0
+    _SEGMENT_DATA.clear()
+    _POSTINGS.clear()
 
 
 class Bits:
@@ -239,31 +263,18 @@ def _bm25f_scores(matcher, reader) -> dict[int, float]:
 POSTINGS_KEPT = 2_000_000
 KEEP_FROM = 128
 
-_POSTINGS: OrderedDict = OrderedDict()
-_POSTINGS_LOCK = threading.Lock()
-_postings_held = 0
+_POSTINGS = _Kept(POSTINGS_KEPT, size_of=lambda postings: len(postings[0]),
+                  worth=lambda postings: len(postings[0]) >= KEEP_FROM)
 
 
 def _postings(matcher, reader):
     """The document numbers and weights of all the term's postings in the segment, decoded
     once and kept."""
-    global _postings_held
     segment = reader.segment()
-    key = (segment.segment_id(), *matcher.term()) if segment is not None else None
-    with _POSTINGS_LOCK:
-        if key in _POSTINGS:
-            _POSTINGS.move_to_end(key)
-            return _POSTINGS[key]
-    ids, weights = _decoded(matcher)
-    if key is not None and KEEP_FROM <= len(ids) <= POSTINGS_KEPT:
-        with _POSTINGS_LOCK:
-            if key not in _POSTINGS:
-                _POSTINGS[key] = (ids, weights)
-                _postings_held += len(ids)
-            while _postings_held > POSTINGS_KEPT:
-                _, (dropped, _) = _POSTINGS.popitem(last=False)
-                _postings_held -= len(dropped)
-    return ids, weights
+    if segment is None:
+        return _decoded(matcher)
+    return _POSTINGS.get_or_build((segment.segment_id(), *matcher.term()),
+                                  lambda: _decoded(matcher))
 
 
 def _decoded(matcher):

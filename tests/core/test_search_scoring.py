@@ -181,18 +181,18 @@ def test_a_segments_lengths_are_read_once_and_kept(backend, searcher):
 
 def test_a_terms_decoded_postings_are_kept_within_a_bound(backend, searcher, monkeypatch):
     search_scoring.forget_segments()
-    monkeypatch.setattr(search_scoring, "POSTINGS_KEPT", 2000)
+    monkeypatch.setattr(search_scoring._POSTINGS, "bound", 2000)
     klima = backend.parser.parse("(klima)")
     best = search_scoring.top_docnums(searcher, klima, limit=300)
-    kept = dict(search_scoring._POSTINGS)
-    assert kept and search_scoring._postings_held == sum(
+    kept = search_scoring._POSTINGS.items()
+    assert kept and search_scoring._POSTINGS.held == sum(
         len(ids) for ids, _ in kept.values())
     assert all(len(ids) >= search_scoring.KEEP_FROM for ids, _ in kept.values())
     assert search_scoring.top_docnums(searcher, klima, limit=300) == best
-    assert all(search_scoring._POSTINGS[key] is postings  # read again from what was kept
-               for key, postings in kept.items())
+    again = search_scoring._POSTINGS.items()
+    assert all(again[key] is postings for key, postings in kept.items())  # not decoded again
     for words in ("(starkregen)", "(mulde)", "(hitze)", "(zisterne)", "(beratung)"):
         search_scoring.top_docnums(searcher, backend.parser.parse(words), limit=300)
-        assert search_scoring._postings_held <= 2000
-    assert set(kept) - set(search_scoring._POSTINGS)  # the least recently used went
+        assert search_scoring._POSTINGS.held <= 2000
+    assert set(kept) - set(search_scoring._POSTINGS.items())  # the least recently used went
     assert search_scoring.top_docnums(searcher, klima, limit=300) == best
